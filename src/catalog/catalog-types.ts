@@ -1,0 +1,52 @@
+/**
+ * The subset of AWS Glue's `Table` shape the kit uses
+ * (https://docs.aws.amazon.com/glue/latest/webapi/API_Table.html). The local catalog stores
+ * exactly this shape, so code reading a table never knows which backend produced it.
+ */
+export interface GlueColumn {
+  Name: string;
+  Type: string;
+  Comment?: string;
+}
+
+export interface GlueTable {
+  Name: string;
+  DatabaseName?: string;
+  CreateTime?: Date | string;
+  UpdateTime?: Date | string;
+  TableType?: string;
+  Parameters?: Record<string, string>;
+  StorageDescriptor: {
+    Columns: GlueColumn[];
+    /** s3://bucket/prefix/ of the dataset folder. */
+    Location: string;
+    InputFormat?: string;
+    OutputFormat?: string;
+    SerdeInfo?: { SerializationLibrary?: string; Parameters?: Record<string, string> };
+    Compressed?: boolean;
+    NumberOfBuckets?: number;
+    StoredAsSubDirectories?: boolean;
+    Parameters?: Record<string, string>;
+  };
+  PartitionKeys?: GlueColumn[];
+  CatalogId?: string;
+  VersionId?: string;
+}
+
+export interface CrawlResult {
+  /** Final crawl status: SUCCEEDED (FAILED/CANCELLED throw OperationFailedError). */
+  status: string;
+  tables: GlueTable[];
+}
+
+/** The kit's catalog contract: the Glue Data Catalog + crawler, or the local file catalog. */
+export interface Catalog {
+  readonly name: string;
+  /** Runs the crawler over the dataset folders and waits for it (a running crawl is waited for). */
+  crawl(options?: { timeoutMs?: number; onProgress?: (state: string) => void }): Promise<CrawlResult>;
+  listTables(): Promise<GlueTable[]>;
+  /** NotFoundError when the table does not exist. */
+  getTable(name: string): Promise<GlueTable>;
+  /** Replaces a table definition (Glue UpdateTable semantics: only TableInput fields). */
+  updateTable(table: GlueTable): Promise<void>;
+}

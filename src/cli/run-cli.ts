@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../errors.js';
+import type { CliCommand, CliIo } from './cli-command.js';
+import { commands as registeredCommands } from './commands/index.js';
+
+export function formatHelp(commands: CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length), 4);
+  const lines = [
+    'idgraph — build, load and explore a customer identity graph (Amazon Neptune, or offline)',
+    '',
+    'Usage: idgraph <command> [flags]        idgraph <command> --help',
+    '',
+    'Commands (in pipeline order):',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Mode: IDGRAPH_MODE=local (default, everything embedded) or IDGRAPH_MODE=aws.',
+    'State: IDGRAPH_DATA_DIR (default .idgraph/ in the current folder).',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Runs one CLI invocation and returns the exit code: 0 success, 1 failure, 2 bad usage or
+ * bad input (a one-line message naming the flag and what is accepted).
+ */
+export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] = registeredCommands): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(formatHelp(commands));
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`idgraph: unknown command "${name}" (see idgraph --help)\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(command.usage.endsWith('\n') ? command.usage : command.usage + '\n');
+    return 0;
+  }
+  let invocation;
+  try {
+    invocation = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr(`idgraph ${name}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const code = await command.run(invocation, io);
+    return code ?? 0;
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      io.stderr(`idgraph ${name}: ${error.message}\n`);
+      return 2;
+    }
+    const err = error as Error;
+    io.stderr(`idgraph ${name}: ${err.message}\n`);
+    if (process.env.IDGRAPH_DEBUG) io.stderr(`${err.stack}\n`);
+    return 1;
+  }
+}

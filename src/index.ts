@@ -1,0 +1,7 @@
+// The kit's public API, as notebooks import it: `import { ... } from 'idgraph-kit'`.
+export * from './errors.js';
+export * from './poll.js';
+export * from './config/index.js';
+export * from './csv/index.js';
+export type * from './lake/object-store.js';
+export type * from './catalog/catalog-types.js';
