@@ -5,3 +5,4 @@ export * from './config/index.js';
 export * from './csv/index.js';
 export type * from './lake/object-store.js';
 export type * from './catalog/catalog-types.js';
+export * from './engine/index.js';
