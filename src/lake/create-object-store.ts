@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { KitConfig } from '../config/kit-config.js';
+import { LOCAL_S3_CREDENTIALS, startLocalS3Server } from './local-s3-server.js';
+import type { ObjectStore } from './object-store.js';
+import { checkBucketExists, createS3ObjectStore, toKitError } from './s3-object-store.js';
+
+export interface CreateObjectStoreOptions {
+  /** Extra S3 client settings (aws mode), e.g. credentials or a custom endpoint. */
+  clientConfig?: S3ClientConfig;
+  /** Multipart part size in bytes (default 8 MiB, at least 5 MiB). */
+  partSize?: number;
+  /** aws mode: skip the HeadBucket check (default: check, so a missing bucket fails here). */
+  skipBucketCheck?: boolean;
+}
+
+/** Where the embedded S3 server keeps its objects. */
+export function localS3Directory(config: KitConfig): string {
+  return join(config.dataDir, 's3');
+}
+
+/**
+ * The object store of the configured mode. `aws`: the S3 client for `config.region`, after
+ * checking the bucket exists. `local`: starts the embedded server over `<dataDir>/s3/`, creates
+ * the bucket if missing, and returns the same S3-backed store pointed at it; `close()` stops
+ * the server.
+ */
+export async function createObjectStore(config: KitConfig, options: CreateObjectStoreOptions = {}): Promise<ObjectStore> {
+  if (config.mode === 'aws') {
+    const client = new S3Client({ region: config.region, ...options.clientConfig });
+    if (!options.skipBucketCheck) {
+      try {
+        await checkBucketExists(client, config.bucket);
+      } catch (error) {
+        client.destroy();
+        throw error;
+      }
+    }
+    return createS3ObjectStore({ client, bucket: config.bucket, partSize: options.partSize });
+  }
+
+  const server = await startLocalS3Server({ directory: localS3Directory(config) });
+  const client = new S3Client({
+    region: config.region,
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: LOCAL_S3_CREDENTIALS,
+    // s3rver does not understand the SDK's default aws-chunked trailing checksums and would
+    // store the chunk framing inside streamed uploads: only send checksums S3 requires.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  try {
+    await ensureBucket(client, config.bucket);
+  } catch (error) {
+    client.destroy();
+    await server.close();
+    throw toKitError(error, 'local-s3', config.bucket, 'create bucket');
+  }
+  return createS3ObjectStore({
+    client,
+    bucket: config.bucket,
+    name: 'local-s3',
+    partSize: options.partSize,
+    onClose: () => server.close(),
+  });
+}
+
+/** Creates the bucket unless it exists; another process creating it at the same moment is fine. */
+async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await checkBucketExists(client, bucket, 'local-s3');
+    return;
+  } catch (error) {
+    if ((error as Error).name !== 'NotFoundError') throw error;
+  }
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const code = (error as { name?: string }).name;
+    if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
+  }
+}
