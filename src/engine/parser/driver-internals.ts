@@ -1,0 +1,52 @@
+/**
+ * Typed access to parts of the `gremlin` driver (3.7.3) that its public index or its bundled type
+ * declarations (written for 3.6) do not expose: `CardinalityValue`, `dt`, `merge`, the strategy
+ * classes. Using the driver's own classes keeps parsed text identical to driver-built bytecode.
+ */
+import { createRequire } from 'node:module';
+import gremlin from 'gremlin';
+
+const requireDriver = createRequire(import.meta.url);
+
+type EnumValue = gremlin.process.EnumValue;
+
+/** A strategy as the driver models it: Java class name plus configuration. */
+export interface DriverStrategy {
+  fqcn: string;
+  configuration: Record<string, unknown>;
+}
+
+export type DriverStrategyClass = new (options?: unknown) => DriverStrategy;
+
+interface GraphTraversalModule {
+  GraphTraversal: new (graph: unknown, strategies: unknown, bytecode: gremlin.process.Bytecode) => gremlin.process.GraphTraversal;
+  CardinalityValue: {
+    new (cardinality: EnumValue, value: unknown): gremlin.process.Bytecode;
+    single(value: unknown): gremlin.process.Bytecode;
+    set(value: unknown): gremlin.process.Bytecode;
+    list(value: unknown): gremlin.process.Bytecode;
+  };
+}
+
+const graphTraversalModule = requireDriver('gremlin/lib/process/graph-traversal.js') as GraphTraversalModule;
+
+/** The driver's `process` module with the members its type declarations miss. */
+export const driverProcess = gremlin.process as unknown as typeof gremlin.process & {
+  dt: Record<'second' | 'minute' | 'hour' | 'day', EnumValue>;
+  merge: Record<'onCreate' | 'onMatch' | 'outV' | 'inV', EnumValue>;
+  withOptions: Record<string, string | number>;
+};
+
+export const DriverGraphTraversal = graphTraversalModule.GraphTraversal;
+export const DriverCardinalityValue = graphTraversalModule.CardinalityValue;
+
+/** Strategy classes by simple name (`SubgraphStrategy`, `ReadOnlyStrategy`, ...). */
+export const driverStrategyClasses = requireDriver('gremlin/lib/process/traversal-strategy.js') as Record<
+  string,
+  DriverStrategyClass
+>;
+
+/** A new empty anonymous traversal, as `__` starts one. */
+export function createAnonymousTraversal(): gremlin.process.GraphTraversal {
+  return new DriverGraphTraversal(null, null, new gremlin.process.Bytecode());
+}

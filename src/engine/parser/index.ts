@@ -1,0 +1,2 @@
+export * from './gremlin-lexer.js';
+export * from './gremlin-parser.js';

@@ -1,0 +1,167 @@
+/**
+ * Golden tests for the Gremlin text parser: each text must give exactly the bytecode the `gremlin`
+ * driver builds for the same traversal (no server needed), and bad text a GremlinSyntaxError that
+ * names line and column.
+ */
+import gremlin from 'gremlin';
+import { describe, expect, it } from 'vitest';
+import { DriverCardinalityValue } from '../src/engine/parser/driver-internals.js';
+import { parseGremlin, parseGremlinQuery } from '../src/engine/parser/index.js';
+
+const { P, TextP, statics: __, t, order, scope, column, direction, cardinality, pop, operator } = gremlin.process;
+const process = gremlin.process as unknown as Record<string, Record<string, gremlin.process.EnumValue>>;
+const g = gremlin.process.traversal().withGraph(new gremlin.structure.Graph());
+
+/** Compares as the driver would serialize: JSON of the instruction lists, class names included. */
+function normalize(bytecode: gremlin.process.Bytecode): unknown {
+  return JSON.parse(JSON.stringify(bytecode, (_key, value: unknown) => normalizeValue(value)));
+}
+
+function normalizeValue(value: unknown): unknown {
+  if (value instanceof Map) return { '@map': [...value.entries()].map(([k, v]) => [normalizeValue(k), normalizeValue(v)]) };
+  if (value instanceof Set) return { '@set': [...value].map(normalizeValue) };
+  if (value instanceof Date) return { '@date': value.getTime() };
+  if (typeof value === 'number' && !Number.isFinite(value)) return { '@number': String(value) };
+  if (value instanceof gremlin.process.Traversal) return { '@traversal': value.getBytecode() };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && value.constructor.name !== 'Object') {
+    return { '@class': value.constructor.name, ...value };
+  }
+  return value;
+}
+
+function expectSame(text: string, built: gremlin.process.GraphTraversal, parameters?: Record<string, unknown>): void {
+  expect(normalize(parseGremlin(text, parameters))).toEqual(normalize(built.getBytecode()));
+}
+
+describe('parseGremlin matches the driver', () => {
+  it('source and vertex steps', () => {
+    expectSame("g.V().has('person','name','marko').out('knows')", g.V().has('person', 'name', 'marko').out('knows'));
+    expectSame('g.V(1, 2).in("created").bothE().otherV()', g.V(1, 2).in_('created').bothE().otherV());
+    expectSame('g.E().hasLabel("knows").inV().values("name")', g.E().hasLabel('knows').inV().values('name'));
+  });
+
+  it('anonymous traversals with __ and bare', () => {
+    expectSame(
+      'g.V().where(__.out("created")).repeat(out()).times(2).emit().local(bothE().limit(1))',
+      g.V().where(__.out('created')).repeat(__.out()).times(2).emit().local(__.bothE().limit(1)),
+    );
+    expectSame('g.V().not(out("knows")).where(not(in()))', g.V().not(__.out('knows')).where(__.not(__.in_())));
+    expectSame('g.V().union(__.as("a"), identity()).as("b")', g.V().union(__.as('a'), __.identity()).as('b'));
+  });
+
+  it('predicates: P, TextP, bare, chained, not', () => {
+    expectSame('g.V().has("age", P.gt(29))', g.V().has('age', P.gt(29)));
+    expectSame('g.V().has("age", gt(29).and(lt(35)))', g.V().has('age', P.gt(29).and(P.lt(35))));
+    expectSame('g.V().has("age", between(1, 5).or(within(7, 8)))', g.V().has('age', P.between(1, 5).or(P.within(7, 8))));
+    expectSame('g.V().has("name", TextP.startingWith("m"))', g.V().has('name', TextP.startingWith('m')));
+    expectSame('g.V().has("name", notContaining("a"))', g.V().has('name', TextP.notContaining('a')));
+    expectSame('g.V().has("name", P.not(within("a", "b")))', g.V().has('name', P.not(P.within('a', 'b'))));
+    expectSame('g.V().where(not(eq("a")))', g.V().where(P.not(P.eq('a'))));
+    expectSame('g.V().has("age", within([1, 2]))', g.V().has('age', P.within([1, 2])));
+    expectSame('g.V().has("age", without())', g.V().has('age', P.without()));
+    expectSame('g.V().has("age", gt(3).negate())', g.V().has('age', P.lte(3)));
+  });
+
+  it('enums qualified and bare', () => {
+    expectSame('g.V().order().by("age", desc).by(T.id, Order.asc)', g.V().order().by('age', order.desc).by(t.id, order.asc));
+    expectSame('g.V().group().by(label).by(values("name").fold()).unfold().select(keys)', g.V().group().by(t.label).by(__.values('name').fold()).unfold().select(column.keys));
+    expectSame('g.V().count(local).sum(Scope.global)', g.V().count(scope.local).sum(scope.global));
+    expectSame('g.V().toE(OUT).to(Direction.IN)', g.V().toE(direction.out).to(direction.in));
+    expectSame('g.V().property(list, "x", 1).property(Cardinality.set, "y", 2)', g.V().property(cardinality.list, 'x', 1).property(cardinality.set, 'y', 2));
+    expectSame('g.V().as("a").select(Pop.all, "a").select(last, "a")', g.V().as('a').select(pop.all, 'a').select(pop.last, 'a'));
+    expectSame('g.withSack(1).V().sack(sum).by("age").sack(Operator.mult)', g.withSack(1).V().sack(operator.sum).by('age').sack(operator.mult));
+    expectSame('g.V().option(Merge.onCreate, [:]).option(onMatch, [:])', g.V().option(process.merge!.onCreate, new Map()).option(process.merge!.onMatch, new Map()));
+    const dateAdd = g.inject(1);
+    dateAdd.getBytecode().addStep('dateAdd', [process.dt!.hour, 2]).addStep('dateAdd', [process.dt!.day, -1]);
+    expectSame('g.inject(1).dateAdd(DT.hour, 2).dateAdd(day, -1)', dateAdd);
+    expectSame(
+      'g.V().valueMap().with(WithOptions.tokens, WithOptions.labels)',
+      g.V().valueMap().with_(gremlin.process.withOptions.tokens, gremlin.process.withOptions.labels),
+    );
+  });
+
+  it('literals: numbers with suffixes, strings with escapes, lists, maps, sets, dates', () => {
+    expectSame(
+      'g.inject(1, 2L, 3.5d, 4f, -5, 0x1F, 010, 1_000, 1e3, 2.5m, 7b, 8s, 9n, NaN, Infinity, -Infinity, true, false, null)',
+      g.inject(1, 2, 3.5, 4, -5, 31, 8, 1000, 1000, 2.5, 7, 8, 9, Number.NaN, Infinity, -Infinity, true, false, null),
+    );
+    expectSame(String.raw`g.inject("a\"b", 'c\'d', "tab\there", 'uni\u0041', "")`, g.inject('a"b', "c'd", 'tab\there', 'uniA', ''));
+    expectSame(
+      'g.inject([1, [2, "x"]], [a: 1, "b": 2, (T.id): 3, label: "l", 4: [5]], {1, 2})',
+      g.inject(
+        [1, [2, 'x']],
+        new Map<unknown, unknown>([['a', 1], ['b', 2], [t.id, 3], [t.label, 'l'], [4, [5]]]),
+        new Set([1, 2]),
+      ),
+    );
+    expectSame("g.inject(datetime('2023-08-02T00:00:00Z'))", g.inject(new Date(Date.UTC(2023, 7, 2))));
+    const big = parseGremlin('g.inject(9223372036854775807L, 12345678901234567890n)') as unknown as { stepInstructions: unknown[][] };
+    expect(big.stepInstructions[0]).toEqual(['inject', 9223372036854775807n, 12345678901234567890n]);
+  });
+
+  it('variables are taken from parameters', () => {
+    expectSame('g.V(vid1).has("name", xx1).limit(n)', g.V(1).has('name', 'marko').limit(2), { vid1: 1, xx1: 'marko', n: 2 });
+  });
+
+  it('mergeV/mergeE with maps and cardinality values', () => {
+    expectSame(
+      'g.mergeV([name: "a"]).property(single("x")).property(Cardinality.list("y"))',
+      g.mergeV(new Map([['name', 'a']])).property(DriverCardinalityValue.single('x')).property(DriverCardinalityValue.list('y')),
+    );
+    expectSame('g.V().mergeE(null).option(Merge.outV, [name: "b"])', g.V().mergeE(null).option(process.merge!.outV, new Map([['name', 'b']])));
+  });
+
+  it('source methods: withSideEffect, withStrategies, with, withoutStrategies', () => {
+    expectSame('g.withSideEffect("a", [1, 2]).V()', g.withSideEffect('a', [1, 2]).V());
+    expectSame('g.with("evaluationTimeout", 500L).V()', g.with_('evaluationTimeout', 500).V());
+    const parsed = parseGremlin('g.withStrategies(new SubgraphStrategy(vertices: __.hasLabel("person"), checkAdjacentVertices: false), ReadOnlyStrategy).V()');
+    const [, subgraph, readOnly] = (parsed as unknown as { sourceInstructions: unknown[][] }).sourceInstructions[0]!;
+    expect(subgraph).toMatchObject({
+      fqcn: 'org.apache.tinkerpop.gremlin.process.traversal.strategy.decoration.SubgraphStrategy',
+      configuration: { checkAdjacentVertices: false },
+    });
+    expect((subgraph as { configuration: { vertices: gremlin.process.Bytecode } }).configuration.vertices).toBeInstanceOf(gremlin.process.Bytecode);
+    expect(readOnly).toMatchObject({ fqcn: expect.stringContaining('ReadOnlyStrategy') });
+  });
+
+  it('terminal methods: iterate adds none() like the driver, next(n) is kept', () => {
+    const iterated = parseGremlinQuery('g.addV("x").iterate()');
+    expect(normalize(iterated.bytecode)).toEqual(normalize(g.addV('x').none().getBytecode()));
+    expect(iterated.terminal).toEqual({ name: 'iterate', args: [] });
+    expect(parseGremlinQuery('g.V().next(2)').terminal).toEqual({ name: 'next', args: [2] });
+    expect(parseGremlinQuery('g.V().toList();').terminal?.name).toBe('toList');
+  });
+
+  it('multi-line text with comments and trailing dots', () => {
+    expectSame('g.V().\n  out("knows"). // friends\n  values("name")', g.V().out('knows').values('name'));
+  });
+});
+
+describe('parseGremlin errors', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['g.V().out(', /line 1, column 11: expected a value, found the end of the query/],
+    ['g.V().has("a", foo)', /undefined variable 'foo'/],
+    ['g.V()\n  .out("a"))', /line 2, column 12: expected '.' followed by a step/],
+    ['g.V().has("a", P.bogus(1))', /unknown predicate P.bogus/],
+    ['g.V().order().by(Order.up)', /unknown Order.up; expected one of asc, desc/],
+    ['x.V()', /expected a traversal starting with g/],
+    ['g.V().has("a", "unterminated)', /unterminated string literal/],
+    ['g.V().has("a", g.V())', /cannot be used inside an argument/],
+    ['g.withStrategies(NoSuchStrategy).V()', /unknown traversal strategy 'NoSuchStrategy'/],
+    ['g.inject(datetime("yesterday"))', /cannot read 'yesterday'/],
+    ['g.V().out(#)', /unexpected character '#'/],
+  ];
+  for (const [text, message] of cases) {
+    it(`rejects ${JSON.stringify(text)}`, () => {
+      let caught: unknown;
+      try {
+        parseGremlin(text);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(Error);
+      expect((caught as Error).name).toBe('GremlinSyntaxError');
+      expect((caught as Error).message).toMatch(message);
+    });
+  }
+});
