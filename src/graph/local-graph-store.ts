@@ -1,0 +1,111 @@
+/**
+ * The persisted local graph: a PropertyGraph (Neptune's `set` cardinality) kept in
+ * `<dataDir>/graph/graph.snapshot`, so that a notebook that loads and a notebook in another
+ * kernel that queries see the same graph.
+ *
+ * A save is atomic: the snapshot is written to a temporary file in the same folder, fsynced,
+ * renamed over the old one (rename is atomic on POSIX file systems) and the folder is fsynced.
+ * A crash at any point leaves either the old snapshot or the new one, never half of one.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KitConfig } from '../config/kit-config.js';
+import { PropertyGraph } from '../engine/property-graph.js';
+import { readGraphSnapshot, writeGraphSnapshot, type WriteSnapshotOptions } from './graph-snapshot.js';
+
+export const SNAPSHOT_FILE_NAME = 'graph.snapshot';
+
+export interface LocalGraphStore {
+  /** The graph in memory; change it, then `save()`. */
+  readonly graph: PropertyGraph;
+  /** The snapshot file. */
+  readonly path: string;
+  /** Writes the graph atomically; returns the snapshot's size in bytes. */
+  save(options?: WriteSnapshotOptions): Promise<number>;
+  /** True when the file on disk was replaced (by another process) since this store read or wrote it. */
+  isStale(): boolean;
+}
+
+/** The folder of the local graph inside the kit's data directory. */
+export function localGraphDir(config: Pick<KitConfig, 'dataDir'>): string {
+  return join(config.dataDir, 'graph');
+}
+
+function fileStamp(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const s = statSync(path, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}`;
+}
+
+/** Opens (or creates, empty) the persisted local graph of a data directory. */
+export async function openLocalGraph(config: Pick<KitConfig, 'dataDir'>): Promise<LocalGraphStore> {
+  const dir = localGraphDir(config);
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, SNAPSHOT_FILE_NAME);
+  // Temporary files of a save that crashed are garbage (the rename never happened).
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(`${SNAPSHOT_FILE_NAME}.tmp-`)) {
+      const pid = Number(name.slice(name.lastIndexOf('-') + 1));
+      if (!isProcessAlive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  }
+  let graph: PropertyGraph;
+  let stamp = fileStamp(path);
+  if (stamp === undefined) {
+    graph = new PropertyGraph({ defaultCardinality: 'set' });
+  } else {
+    const fd = openSync(path, 'r');
+    try {
+      graph = readGraphSnapshot(fd, path);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return {
+    graph,
+    path,
+    async save(options?: WriteSnapshotOptions): Promise<number> {
+      const temp = `${path}.tmp-${process.pid}`;
+      const fd = openSync(temp, 'w');
+      let bytes: number;
+      try {
+        bytes = writeGraphSnapshot(graph, fd, options);
+      } catch (error) {
+        closeSync(fd);
+        rmSync(temp, { force: true });
+        throw error;
+      }
+      closeSync(fd);
+      renameSync(temp, path);
+      syncDirectory(dir);
+      stamp = fileStamp(path);
+      return bytes;
+    },
+    isStale(): boolean {
+      return fileStamp(path) !== stamp;
+    },
+  };
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename is still atomic there.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The `local` bulk loader: reads the Gremlin CSV objects under a prefix of the object store —
+ * the same objects the Neptune path points Neptune at (`s3://bucket/prefix`) — applies
+ * Neptune's format rules into the persisted local graph and saves it.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, kitMessage } from '../errors.js';
+import type { ObjectStore } from '../lake/object-store.js';
+import type { LocalGraphStore } from '../graph/local-graph-store.js';
+import { loadGremlinCsvFiles, type CsvFileSource } from './gremlin-csv-load.js';
+import type { BulkLoader, LoadOptions, LoadStatus } from './load-status.js';
+
+export const EMBEDDED_LOADER_NAME = 'embedded';
+
+export interface EmbeddedBulkLoaderOptions {
+  /** Where the CSV objects are read (the kit's bucket in the embedded S3 server, or real S3). */
+  store: ObjectStore;
+  /** The persisted graph the records go into; saved after every load that read any file. */
+  graphStore: LocalGraphStore;
+  /** Injectable clock (milliseconds). */
+  now?: () => number;
+}
+
+/** Object-store keys under a prefix that can hold CSV data (not folder markers, not empty). */
+async function listObjectSources(store: ObjectStore, prefix: string): Promise<CsvFileSource[]> {
+  const objects = await store.listObjects(prefix);
+  return objects
+    .filter((o) => !o.key.endsWith('/') && o.size > 0)
+    .map((o) => ({
+      uri: `s3://${store.bucket}/${o.key}`,
+      open: async () => (await store.getObjectStream(o.key)) as AsyncIterable<Uint8Array>,
+    }));
+}
+
+/** Every file under a local folder (recursively, sorted), as load sources — `idgraph load --from-dir`. */
+export async function listDirectorySources(dir: string): Promise<CsvFileSource[]> {
+  const root = resolve(dir);
+  let entries;
+  try {
+    entries = await readdir(root, { recursive: true, withFileTypes: true });
+  } catch (cause) {
+    throw new NotFoundError(kitMessage(EMBEDDED_LOADER_NAME, `cannot read folder ${root}`), { cause });
+  }
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort()
+    .map((path) => ({ uri: path, open: async () => createReadStream(path, { highWaterMark: 1 << 20 }) }));
+}
+
+/** Loads a list of sources into the store's graph and saves it. */
+export async function loadSourcesIntoGraph(
+  graphStore: LocalGraphStore,
+  sources: CsvFileSource[],
+  uri: string,
+  options: Omit<LoadOptions, 'prefix'> & { now?: () => number } = {},
+): Promise<LoadStatus> {
+  const status = await loadGremlinCsvFiles(graphStore.graph, sources, {
+    uri,
+    loadId: randomUUID(),
+    failOnError: options.failOnError,
+    updateSingleCardinalityProperties: options.updateSingleCardinalityProperties,
+    onProgress: options.onProgress,
+    now: options.now,
+  });
+  if (sources.length > 0) await graphStore.save();
+  return status;
+}
+
+export function createEmbeddedBulkLoader(options: EmbeddedBulkLoaderOptions): BulkLoader {
+  const { store, graphStore } = options;
+  return {
+    name: EMBEDDED_LOADER_NAME,
+    async load(load: LoadOptions): Promise<LoadStatus> {
+      const sources = await listObjectSources(store, load.prefix);
+      if (sources.length === 0) {
+        // Neptune fails such a request as LOAD_FAILED_INVALID_REQUEST ("the specified source may not exist").
+        throw new NotFoundError(kitMessage(EMBEDDED_LOADER_NAME, `no objects under s3://${store.bucket}/${load.prefix}`));
+      }
+      return loadSourcesIntoGraph(graphStore, sources, `s3://${store.bucket}/${load.prefix}`, { ...load, now: options.now });
+    },
+  };
+}

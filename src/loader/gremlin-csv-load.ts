@@ -1,0 +1,470 @@
+/**
+ * The embedded bulk loader's core: applies Neptune's Gremlin CSV rules
+ * (https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load-tutorial-format-gremlin.html)
+ * to a set of files and writes the records into a PropertyGraph, reporting counts and errors
+ * as Neptune's Get-Status does
+ * (https://docs.aws.amazon.com/neptune/latest/userguide/load-api-reference-status-response.html).
+ *
+ * - Vertex files load before edge files (a file whose header has `~from`/`~to` is an edge file).
+ * - A record is checked in full before it touches the graph, so a rejected record changes nothing.
+ * - A repeated vertex id adds labels and (set-cardinality) property values; a repeated edge id
+ *   with the same endpoints and label merges its properties. Both count as duplicates, so
+ *   re-running a load reports every record as a duplicate and adds nothing.
+ * - A single-cardinality property that already holds a different value is an error unless
+ *   `updateSingleCardinalityProperties` is set, then the value is replaced (the format page's
+ *   "Specifying the Cardinality of a Column").
+ */
+import { CsvParser, CsvSyntaxError, parseCsv, type CsvRecord } from '../csv/index.js';
+import type { Cardinality, PropertyGraph, VertexRef } from '../engine/property-graph.js';
+import { valuesEqual } from '../engine/values.js';
+import { GremlinHeaderError, parseGremlinCsvHeader, type ElementKind, type GremlinCsvHeader } from './gremlin-csv-header.js';
+import { INVALID, splitArrayCell } from './gremlin-csv-values.js';
+import {
+  countFeedErrors,
+  createFeedStatus,
+  type FeedStatus,
+  type LoadErrorLog,
+  type LoadProgress,
+  type LoadStatus,
+} from './load-status.js';
+
+/** One file to load: where it is shown (`s3://bucket/key` or a path) and how to read it. */
+export interface CsvFileSource {
+  uri: string;
+  /** Opens the file as a stream of UTF-8 chunks. */
+  open(): Promise<AsyncIterable<Uint8Array | string>>;
+}
+
+export interface GremlinCsvLoadOptions {
+  /** `fullUri` of the overall status (the folder). */
+  uri: string;
+  /** Id of this load, as Neptune's loadId. */
+  loadId: string;
+  failOnError?: boolean;
+  updateSingleCardinalityProperties?: boolean;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Injectable clock (milliseconds), for stable tests. */
+  now?: () => number;
+}
+
+/** Error codes the embedded loader reports; the first three are Neptune's own names. */
+export const LOAD_ERROR_CODES = {
+  parsing: 'PARSING_ERROR',
+  datatype: 'DATATYPE_MISMATCH',
+  missingVertex: 'FROM_OR_TO_VERTEX_ARE_MISSING',
+  cardinality: 'CARDINALITY_VIOLATION',
+  edgeConflict: 'EDGE_ID_CONFLICT',
+} as const;
+
+type Counter = 'parsingErrors' | 'datatypeMismatchErrors' | 'insertErrors';
+
+class StopLoad extends Error {}
+
+const PROGRESS_EVERY = 65_536;
+
+/** Reads the header row of a file (the text up to its first line break), or undefined when the file is empty. */
+async function readHeaderFields(source: CsvFileSource): Promise<string[] | undefined> {
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  const stream = await source.open();
+  for await (const chunk of stream) {
+    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const eol = text.search(/[\r\n]/);
+    if (eol >= 0 && text.slice(0, eol).trim() !== '') {
+      text = text.slice(0, eol);
+      break;
+    }
+    if (text.length > 1_000_000) break;
+  }
+  try {
+    return parseCsv(text.replace(/^\uFEFF/, ''))[0]?.fields;
+  } catch {
+    return [];
+  }
+}
+
+/** Classifies files into vertex and edge files by their headers, keeping the given order in each. */
+async function sortVerticesFirst(files: readonly CsvFileSource[]): Promise<CsvFileSource[]> {
+  const vertices: CsvFileSource[] = [];
+  const edges: CsvFileSource[] = [];
+  for (const file of files) {
+    const fields = await readHeaderFields(file);
+    (fields && (fields.includes('~from') || fields.includes('~to')) ? edges : vertices).push(file);
+  }
+  return [...vertices, ...edges];
+}
+
+/** Loads one load job's files into a graph and returns a Get-Status-shaped document. */
+export async function loadGremlinCsvFiles(
+  graph: PropertyGraph,
+  files: readonly CsvFileSource[],
+  options: GremlinCsvLoadOptions,
+): Promise<LoadStatus> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const overall = createFeedStatus(options.uri, Math.floor(started / 1000));
+  const feeds: FeedStatus[] = [];
+  const errorLogs: LoadErrorLog[] = [];
+  let stopped = false;
+  for (const file of await sortVerticesFirst(files)) {
+    const feed = createFeedStatus(file.uri, Math.floor(now() / 1000));
+    feeds.push(feed);
+    if (stopped) {
+      feed.status = 'LOAD_NOT_STARTED';
+      continue;
+    }
+    const fileStarted = now();
+    const loader = new FileLoader(graph, file, feed, errorLogs, options);
+    try {
+      await loader.run();
+    } catch (error) {
+      if (!(error instanceof StopLoad)) throw error;
+      stopped = true;
+    }
+    feed.totalTimeSpent = Math.round((now() - fileStarted) / 1000);
+    feed.status = countFeedErrors(feed) === 0 ? 'LOAD_COMPLETED' : stopped ? 'LOAD_FAILED' : 'LOAD_COMPLETED_WITH_ERRS';
+    for (const key of ['totalRecords', 'totalDuplicates', 'parsingErrors', 'datatypeMismatchErrors', 'insertErrors'] as const) {
+      overall[key] += feed[key];
+    }
+    options.onProgress?.({ fileName: file.uri, recordsDone: feed.totalRecords, status: feed.status });
+  }
+  overall.totalTimeSpent = Math.round((now() - started) / 1000);
+  // Neptune's documented final statuses (https://docs.aws.amazon.com/neptune/latest/userguide/loader-message.html)
+  // have LOAD_COMPLETED and LOAD_FAILED; with failOnError off, a load that skipped bad records
+  // reports LOAD_COMPLETED_WITH_ERRS so that a reader sees at a glance that records were rejected.
+  overall.status = stopped ? 'LOAD_FAILED' : countFeedErrors(overall) === 0 ? 'LOAD_COMPLETED' : 'LOAD_COMPLETED_WITH_ERRS';
+  const feedCount = new Map<string, number>();
+  for (const f of feeds) feedCount.set(f.status, (feedCount.get(f.status) ?? 0) + 1);
+  return {
+    feedCount: [...feedCount].map(([status, n]) => ({ [status]: n })),
+    overallStatus: overall,
+    failedFeeds: feeds.filter((f) => f.status !== 'LOAD_COMPLETED' && f.status !== 'LOAD_NOT_STARTED'),
+    feeds,
+    errors: { startIndex: errorLogs.length > 0 ? 1 : 0, endIndex: errorLogs.length, loadId: options.loadId, errorLogs },
+    loadIds: [options.loadId],
+  };
+}
+
+/** Loads one file: streams its records, checks each in full, then applies it. */
+class FileLoader {
+  private header: GremlinCsvHeader | undefined;
+  /** Data records seen (header excluded): the recordNum of the last record. */
+  private recordNum = 0;
+  /** Line of the last record handed to `handle` (to resume after a syntax error). */
+  private lastLine = 0;
+  private headerDone = false;
+  // Reused per record: the checked values waiting to be applied.
+  private readonly keys: string[] = [];
+  private readonly values: unknown[] = [];
+  private readonly cards: Cardinality[] = [];
+
+  constructor(
+    private readonly graph: PropertyGraph,
+    private readonly file: CsvFileSource,
+    private readonly feed: FeedStatus,
+    private readonly errorLogs: LoadErrorLog[],
+    private readonly options: GremlinCsvLoadOptions,
+  ) {}
+
+  async run(): Promise<void> {
+    const parser = new CsvParser();
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let first = true;
+    try {
+      for await (const chunk of await this.file.open()) {
+        let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+        if (first && text.length > 0) {
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+          first = false;
+        }
+        this.handleAll(parser.push(text));
+        if (this.header === undefined && this.headerDone) return;
+      }
+      const tail = decoder.decode();
+      if (tail) this.handleAll(parser.push(tail));
+      this.handleAll(parser.end());
+    } catch (error) {
+      // A malformed record (RFC 4180) or bytes that are not UTF-8: re-read the file the slow way.
+      if (error instanceof CsvSyntaxError || (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+        await this.recover();
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private handleAll(records: CsvRecord[]): void {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      this.lastLine = record.line;
+      if (!this.headerDone) {
+        this.readHeader(record);
+        if (this.header === undefined) return;
+        continue;
+      }
+      this.recordNum++;
+      this.feed.totalRecords++;
+      if (this.header!.kind === 'vertex') this.loadVertex(record);
+      else this.loadEdge(record);
+      if ((this.recordNum & (PROGRESS_EVERY - 1)) === 0) {
+        this.options.onProgress?.({ fileName: this.file.uri, recordsDone: this.recordNum, status: 'LOAD_IN_PROGRESS' });
+      }
+    }
+  }
+
+  /**
+   * The slow path after a syntax error: reads the whole file, blanks the lines of records that
+   * cannot be parsed (or, for an unterminated quote, everything to the end of the file, which
+   * is where such a field runs), reports each as a PARSING_ERROR, and loads the records that
+   * were not loaded yet, in line order.
+   */
+  private async recover(): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.file.open()) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+    let text = Buffer.concat(chunks).toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const lines = text.split(/\r\n|\r|\n/);
+    const bad = new Map<number, string>();
+    let records: CsvRecord[] = [];
+    for (let attempt = 0; attempt <= lines.length; attempt++) {
+      const parser = new CsvParser();
+      const joined = lines.join('\n');
+      try {
+        records = parser.push(joined);
+      } catch (error) {
+        if (!(error instanceof CsvSyntaxError)) throw error;
+        bad.set(error.line, error.message);
+        lines[error.line - 1] = '';
+        continue;
+      }
+      try {
+        records.push(...parser.end());
+        break;
+      } catch (error) {
+        if (!(error instanceof CsvSyntaxError)) throw error;
+        bad.set(error.line, error.message);
+        for (let i = error.line - 1; i < lines.length; i++) lines[i] = '';
+      }
+    }
+    const pending: (CsvRecord | { line: number; message: string })[] = [
+      ...records.filter((r) => r.line > this.lastLine),
+      ...[...bad].filter(([line]) => line > this.lastLine).map(([line, message]) => ({ line, message })),
+    ].sort((a, b) => a.line - b.line);
+    for (const item of pending) {
+      if ('fields' in item) {
+        this.handleAll([item]);
+        if (this.header === undefined && this.headerDone) return;
+        continue;
+      }
+      if (!this.headerDone) {
+        this.headerDone = true;
+        this.fail(LOAD_ERROR_CODES.parsing, `header: ${item.message}`, 0, 'parsingErrors');
+        return;
+      }
+      this.recordNum++;
+      this.feed.totalRecords++;
+      this.fail(LOAD_ERROR_CODES.parsing, item.message, this.recordNum, 'parsingErrors');
+    }
+  }
+
+  private readHeader(record: CsvRecord): void {
+    this.headerDone = true;
+    try {
+      this.header = parseGremlinCsvHeader(record.fields);
+    } catch (error) {
+      if (!(error instanceof GremlinHeaderError)) throw error;
+      // The whole file is unusable: one error for its header, as Neptune fails the feed.
+      this.fail(LOAD_ERROR_CODES.parsing, `header (line ${record.line}): ${error.message}`, 0, 'parsingErrors');
+    }
+  }
+
+  private fail(errorCode: string, errorMessage: string, recordNum: number, counter: Counter): void {
+    this.feed[counter]++;
+    this.errorLogs.push({ errorCode, errorMessage, fileName: this.file.uri, recordNum });
+    if (this.options.failOnError) throw new StopLoad();
+  }
+
+  /** Checks field count and converts every property cell; false (after reporting) when the record is rejected. */
+  private checkRecord(record: CsvRecord, header: GremlinCsvHeader): boolean {
+    const fields = record.fields;
+    if (fields.length !== header.width) {
+      this.fail(
+        LOAD_ERROR_CODES.parsing,
+        `line ${record.line}: ${fields.length} fields, the header has ${header.width}`,
+        this.recordNum,
+        'parsingErrors',
+      );
+      return false;
+    }
+    const keys = this.keys;
+    const values = this.values;
+    const cards = this.cards;
+    keys.length = 0;
+    values.length = 0;
+    cards.length = 0;
+    const properties = header.properties;
+    for (let i = 0; i < properties.length; i++) {
+      const column = properties[i]!;
+      const cell = fields[column.index]!;
+      if (cell === '') continue; // an empty cell means "no value"
+      if (column.isArray) {
+        const parts = splitArrayCell(cell);
+        for (let j = 0; j < parts.length; j++) {
+          const value = column.convert(parts[j]!);
+          if (value === INVALID) return this.mismatch(record, column.header, parts[j]!, column.type);
+          keys.push(column.name);
+          values.push(value);
+          cards.push(column.cardinality);
+        }
+        continue;
+      }
+      const value = column.convert(cell);
+      if (value === INVALID) return this.mismatch(record, column.header, cell, column.type);
+      keys.push(column.name);
+      values.push(value);
+      cards.push(column.cardinality);
+    }
+    return true;
+  }
+
+  private mismatch(record: CsvRecord, header: string, cell: string, type: string): false {
+    const shown = cell.length > 60 ? `${cell.slice(0, 60)}…` : cell;
+    this.fail(
+      LOAD_ERROR_CODES.datatype,
+      `line ${record.line}, field "${header}": ${JSON.stringify(shown)} is not a ${type}`,
+      this.recordNum,
+      'datatypeMismatchErrors',
+    );
+    return false;
+  }
+
+  private loadVertex(record: CsvRecord): void {
+    const header = this.header!;
+    if (!this.checkRecord(record, header)) return;
+    const fields = record.fields;
+    const id = fields[header.idIndex]!;
+    if (id === '') {
+      this.fail(LOAD_ERROR_CODES.parsing, `line ${record.line}: empty ~id`, this.recordNum, 'parsingErrors');
+      return;
+    }
+    const labelCell = header.labelIndex >= 0 ? fields[header.labelIndex]! : '';
+    const graph = this.graph;
+    const { keys, values, cards } = this;
+    const existing = graph.getVertex(id);
+    if (existing === undefined) {
+      let label: string | string[] = 'vertex';
+      if (labelCell !== '') {
+        label = labelCell.indexOf(';') === -1 ? labelCell : labelCell.split(';').filter((l) => l !== '');
+      }
+      const v = graph.addVertex(id, label);
+      for (let i = 0; i < keys.length; i++) graph.setVertexProperty(v, keys[i]!, values[i], cards[i]);
+      return;
+    }
+    // A known vertex: refuse the whole record before changing anything if a single value clashes.
+    if (!this.options.updateSingleCardinalityProperties) {
+      for (let i = 0; i < keys.length; i++) {
+        if (cards[i] !== 'single') continue;
+        const clash = this.findOtherValue(existing, keys[i]!, values[i]);
+        if (clash !== undefined) {
+          this.fail(
+            LOAD_ERROR_CODES.cardinality,
+            `line ${record.line}: vertex ${JSON.stringify(id)} already has ${keys[i]} = ${JSON.stringify(clash)} ` +
+              `(single cardinality; set updateSingleCardinalityProperties to replace it)`,
+            this.recordNum,
+            'insertErrors',
+          );
+          return;
+        }
+      }
+    }
+    this.feed.totalDuplicates++;
+    if (labelCell !== '') for (const l of labelCell.split(';')) if (l !== '') graph.addVertexLabel(existing, l);
+    for (let i = 0; i < keys.length; i++) {
+      if (cards[i] === 'single' && this.hasOnlyValue(existing, keys[i]!, values[i])) continue;
+      graph.setVertexProperty(existing, keys[i]!, values[i], cards[i]);
+    }
+  }
+
+  /** A value of `key` on the vertex that differs from `value`, or undefined. */
+  private findOtherValue(v: VertexRef, key: string, value: unknown): unknown {
+    for (const p of this.graph.vertexPropertyObjects(v)) if (p.key === key && !valuesEqual(p.value, value)) return p.value;
+    return undefined;
+  }
+
+  private hasOnlyValue(v: VertexRef, key: string, value: unknown): boolean {
+    let found = false;
+    for (const p of this.graph.vertexPropertyObjects(v)) {
+      if (p.key !== key) continue;
+      if (!valuesEqual(p.value, value)) return false;
+      found = true;
+    }
+    return found;
+  }
+
+  private loadEdge(record: CsvRecord): void {
+    const header = this.header!;
+    if (!this.checkRecord(record, header)) return;
+    const fields = record.fields;
+    const id = fields[header.idIndex]!;
+    const from = fields[header.fromIndex]!;
+    const to = fields[header.toIndex]!;
+    if (id === '' || from === '' || to === '') {
+      const which = id === '' ? '~id' : from === '' ? '~from' : '~to';
+      this.fail(LOAD_ERROR_CODES.parsing, `line ${record.line}: empty ${which}`, this.recordNum, 'parsingErrors');
+      return;
+    }
+    const label = header.labelIndex >= 0 && fields[header.labelIndex] !== '' ? fields[header.labelIndex]! : 'edge';
+    const graph = this.graph;
+    const outV = graph.getVertex(from);
+    const inV = graph.getVertex(to);
+    if (outV === undefined || inV === undefined) {
+      // Neptune's own wording for this error (load-api-reference-error-logs-examples).
+      this.fail(
+        LOAD_ERROR_CODES.missingVertex,
+        `Either from vertex, '${from}', or to vertex, '${to}', is not present.`,
+        this.recordNum,
+        'insertErrors',
+      );
+      return;
+    }
+    const { keys, values } = this;
+    const existing = graph.getEdge(id);
+    if (existing === undefined) {
+      const e = graph.addEdge(id, label, outV, inV);
+      for (let i = 0; i < keys.length; i++) graph.setEdgeProperty(e, keys[i]!, values[i]);
+      return;
+    }
+    if (existing.label !== label || existing.outV !== outV || existing.inV !== inV) {
+      this.fail(
+        LOAD_ERROR_CODES.edgeConflict,
+        `line ${record.line}: edge id ${JSON.stringify(id)} already names a ${existing.label} edge ` +
+          `${JSON.stringify(existing.outV.id)} -> ${JSON.stringify(existing.inV.id)}`,
+        this.recordNum,
+        'insertErrors',
+      );
+      return;
+    }
+    if (!this.options.updateSingleCardinalityProperties) {
+      for (let i = 0; i < keys.length; i++) {
+        const old = graph.edgeProperty(existing, keys[i]!);
+        if (old !== undefined && !valuesEqual(old, values[i])) {
+          this.fail(
+            LOAD_ERROR_CODES.cardinality,
+            `line ${record.line}: edge ${JSON.stringify(id)} already has ${keys[i]} = ${JSON.stringify(old)} ` +
+              `(edge properties are single; set updateSingleCardinalityProperties to replace it)`,
+            this.recordNum,
+            'insertErrors',
+          );
+          return;
+        }
+      }
+    }
+    this.feed.totalDuplicates++;
+    for (let i = 0; i < keys.length; i++) {
+      if (valuesEqual(graph.edgeProperty(existing, keys[i]!), values[i])) continue;
+      graph.setEdgeProperty(existing, keys[i]!, values[i]);
+    }
+  }
+}
+
+export type { ElementKind };
