@@ -29,6 +29,8 @@ export interface GlueTable {
     Parameters?: Record<string, string>;
   };
   PartitionKeys?: GlueColumn[];
+  Description?: string;
+  Owner?: string;
   CatalogId?: string;
   VersionId?: string;
 }
@@ -42,6 +44,10 @@ export interface CrawlResult {
 /** The kit's catalog contract: the Glue Data Catalog + crawler, or the local file catalog. */
 export interface Catalog {
   readonly name: string;
+  /** Glue database holding the tables. */
+  readonly database: string;
+  /** Prefix of crawled table names (`poc_identity_graph_`): table = prefix + dataset folder. */
+  readonly tablePrefix: string;
   /** Runs the crawler over the dataset folders and waits for it (a running crawl is waited for). */
   crawl(options?: { timeoutMs?: number; onProgress?: (state: string) => void }): Promise<CrawlResult>;
   listTables(): Promise<GlueTable[]>;
