@@ -1,0 +1,234 @@
+import { open, mkdtemp, rm, stat, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Catalog } from '../catalog/catalog-types.js';
+import { parseCsv } from '../csv/csv-parser.js';
+import { InvalidInputError, KitError, OperationFailedError, kitMessage } from '../errors.js';
+import { graphPrefix, s3Uri } from '../lake/dataset-layout.js';
+import type { ObjectStore } from '../lake/object-store.js';
+import type { GraphModel } from './graph-model-types.js';
+import { GRAPH_MODEL, type SourceColumnType } from './graph-model.js';
+import { checkGremlinCsvHeader } from './gremlin-csv-header.js';
+import { resolveSourceTables, type SourceTable } from './source-tables.js';
+import type { TransformFileReport, TransformReport, TransformSourceReport } from './transform-report.js';
+import { buildTransformSql, toViewColumnName, type TransformStatement } from './transform-sql.js';
+
+export interface TransformProgress {
+  phase: 'read' | 'transform' | 'upload';
+  /** What was just done, e.g. the key read or the file written. */
+  detail: string;
+  done: number;
+  total: number;
+}
+
+export interface LocalTransformOptions {
+  store: ObjectStore;
+  catalog: Catalog;
+  /** Incremental batch id (`YYYYMMDD_HHmmss`); omitted for the initial load. */
+  batch?: string;
+  /** The declaration to run (default GRAPH_MODEL). */
+  model?: GraphModel;
+  /** Prefix of the crawled table names (default `poc_identity_graph_`). */
+  tablePrefix?: string;
+  /** Parent folder of the run's scratch folder (default the OS temp folder). */
+  tempDir?: string;
+  onProgress?: (progress: TransformProgress) => void;
+}
+
+const DUCKDB_TYPES: Record<SourceColumnType, string> = {
+  String: 'VARCHAR',
+  Long: 'BIGINT',
+  Date: 'DATE',
+  Timestamp: 'TIMESTAMP',
+};
+
+const sqlString = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Runs the graph-model transform in-process with DuckDB: downloads every source table's
+ * objects to a scratch folder (DuckDB cannot reach S3 here), loads them with the catalog's
+ * column names and the model's types, writes one Gremlin CSV file per label, checks each
+ * header, and only when every statement succeeded uploads them under `graphPrefix(batch)` and
+ * deletes the files an earlier run left there that this run no longer produces. A failure
+ * leaves the target prefix untouched.
+ */
+export async function runLocalTransform(options: LocalTransformOptions): Promise<TransformReport> {
+  const started = performance.now();
+  const { store, batch } = options;
+  const model = options.model ?? GRAPH_MODEL;
+  const statements = buildTransformSql(model);
+  const tables = await resolveSourceTables({ model, catalog: options.catalog, tablePrefix: options.tablePrefix, batch });
+  const prefix = graphPrefix(batch);
+  const progress = (phase: TransformProgress['phase'], detail: string, done: number, total: number) =>
+    options.onProgress?.({ phase, detail, done, total });
+
+  const work = await mkdtemp(join(options.tempDir ?? tmpdir(), 'idgraph-etl-'));
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  try {
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+    const sources: TransformSourceReport[] = [];
+    for (const table of tables) {
+      sources.push(await loadSourceTable(connection, store, table, join(work, 'sources'), (detail, done, total) => progress('read', detail, done, total)));
+    }
+
+    const outDir = join(work, 'graph');
+    await mkdir(join(outDir, 'vertices'), { recursive: true });
+    await mkdir(join(outDir, 'edges'), { recursive: true });
+    const written: (TransformFileReport & { path: string })[] = [];
+    for (const [index, statement] of statements.entries()) {
+      const path = join(outDir, statement.key);
+      const rows = await writeStatement(connection, statement, path);
+      await checkOutputHeader(path, statement);
+      written.push({ kind: statement.kind, label: statement.label, key: prefix + statement.key, rows, bytes: (await stat(path)).size, path });
+      progress('transform', `${statement.key}: ${rows} rows`, index + 1, statements.length);
+    }
+
+    // Everything is on disk and checked: only now touch the target prefix.
+    for (const [index, file] of written.entries()) {
+      await store.putFile(file.key, file.path);
+      progress('upload', file.key, index + 1, written.length);
+    }
+    const produced = new Set(written.map((f) => f.key));
+    const deletedKeys: string[] = [];
+    for (const object of await store.listObjects(prefix)) {
+      const stale = !produced.has(object.key) && /^(vertices|edges)\/[^/]+\.csv$/.test(object.key.slice(prefix.length));
+      if (stale) {
+        await store.deleteObjects(object.key);
+        deletedKeys.push(object.key);
+      }
+    }
+    const report: TransformReport = {
+      runner: 'local',
+      prefix,
+      sources,
+      files: written.map(({ path: _path, ...file }) => file),
+      deletedKeys,
+      elapsedMs: performance.now() - started,
+    };
+    if (batch !== undefined) report.batch = batch;
+    return report;
+  } finally {
+    connection?.closeSync();
+    instance?.closeSync();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Downloads a table's objects and loads them into a DuckDB table named after the view. */
+async function loadSourceTable(
+  connection: DuckDBConnection,
+  store: ObjectStore,
+  table: SourceTable,
+  dir: string,
+  progress: (detail: string, done: number, total: number) => void,
+): Promise<TransformSourceReport> {
+  await mkdir(dir, { recursive: true });
+  const objects = (await store.listObjects(table.prefix)).filter((o) => !o.key.endsWith('/') && o.size > 0);
+  const columns = table.viewColumns.map((c, i) => `${c} ${DUCKDB_TYPES[table.types[i]!]}`).join(', ');
+  await connection.run(`CREATE TABLE ${table.view} (${columns})`);
+  const columnSpec = `{${table.viewColumns.map((c, i) => `${sqlString(c)}: ${sqlString(DUCKDB_TYPES[table.types[i]!])}`).join(', ')}}`;
+  const headerOptions = table.headerLines === 0 ? 'header=false' : `header=true, skip=${table.headerLines - 1}`;
+  for (const [index, object] of objects.entries()) {
+    const path = join(dir, `${table.dataset}-${index}.csv`);
+    const uri = s3Uri(store.bucket, object.key);
+    await store.downloadFile(object.key, path);
+    await checkSourceHeader(path, table, uri);
+    try {
+      await connection.run(
+        `INSERT INTO ${table.view} SELECT * FROM read_csv(${sqlString(path)}, columns=${columnSpec}, ${headerOptions}, ` +
+          `auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true, null_padding=false)`,
+      );
+    } catch (error) {
+      throw new InvalidInputError(kitMessage('etl', `table ${table.tableName}: ${uri} ${describeCsvError(error, table)}`), { cause: error });
+    }
+    progress(uri, index + 1, objects.length);
+  }
+  const count = (await connection.runAndReadAll(`SELECT count(*) FROM ${table.view}`)).getRows()[0]![0];
+  return { dataset: table.dataset, tableName: table.tableName, files: objects.map((o) => o.key), rows: Number(count) };
+}
+
+/**
+ * A file's first line must agree with the table: the catalog's column names when the table
+ * skips a header line; not those names when it skips none (else the header would be read as
+ * data — a table whose header Glue's classifier missed).
+ */
+async function checkSourceHeader(path: string, table: SourceTable, uri: string): Promise<void> {
+  const first = await readFirstLine(path);
+  if (first === undefined) return;
+  let fields: string[];
+  try {
+    fields = parseCsv(first)[0]?.fields ?? [];
+  } catch (cause) {
+    throw new InvalidInputError(kitMessage('etl', `table ${table.tableName}: ${uri} line 1 does not parse as CSV`), { cause });
+  }
+  const names = fields.map(toViewColumnName);
+  const looksLikeHeader = names.length === table.viewColumns.length && names.every((n, i) => n === table.viewColumns[i]);
+  if (table.headerLines === 0) {
+    if (looksLikeHeader) {
+      throw new InvalidInputError(
+        kitMessage('etl', `table ${table.tableName}: ${uri} line 1 is a header row but the table skips no header line (skip.header.line.count): fix the table schema first (step 5)`),
+      );
+    }
+    return;
+  }
+  if (table.headerLines === 1 && !looksLikeHeader) {
+    const at = table.viewColumns.findIndex((c, i) => names[i] !== c);
+    const column = at === -1 ? `(${names.length} columns, table has ${table.viewColumns.length})` : `"${table.columns[at]}" (found "${fields[at] ?? ''}")`;
+    throw new InvalidInputError(kitMessage('etl', `table ${table.tableName}: ${uri} line 1, column ${at + 1} ${column}: the file's header does not match the table's columns`));
+  }
+}
+
+async function readFirstLine(path: string): Promise<string | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    if (bytesRead === 0) return undefined;
+    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    const end = text.search(/\r?\n/);
+    return end === -1 ? text : text.slice(0, end);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** DuckDB's CSV errors, cut to what a reader needs: the line, the column, the reason. */
+function describeCsvError(error: unknown, table: SourceTable): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+  const column = /converting column "([^"]+)"/.exec(message)?.[1];
+  const reason =
+    /(Could not convert [^\n]*)/.exec(message)?.[1] ??
+    /(Expected Number of Columns: \d+ Found: \d+)/.exec(message)?.[1] ??
+    /\n\n([^\n]+)\n/.exec(message)?.[1] ??
+    message.split('\n')[0];
+  const sourceColumn = column === undefined ? undefined : table.columns[table.viewColumns.indexOf(column)] ?? column;
+  return [line && `line ${line}`, sourceColumn && `column "${sourceColumn}"`, `does not parse: ${reason}`].filter(Boolean).join(', ');
+}
+
+/** Runs one statement into a Gremlin CSV file (RFC 4180: quotes doubled, never backslashed). */
+async function writeStatement(connection: DuckDBConnection, statement: TransformStatement, path: string): Promise<number> {
+  const renamed = statement.header.map((h, i) => `c${i} AS "${h.replace(/"/g, '""')}"`).join(', ');
+  try {
+    const result = await connection.runAndReadAll(
+      `COPY (SELECT ${renamed} FROM (${statement.sql}) q ORDER BY 1) TO ${sqlString(path)} (FORMAT csv, HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`,
+    );
+    return Number(result.getRows()[0]![0]);
+  } catch (error) {
+    if (error instanceof KitError) throw error;
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new OperationFailedError(kitMessage('etl', `writing ${statement.key} failed: ${reason}`), { cause: error });
+  }
+}
+
+async function checkOutputHeader(path: string, statement: TransformStatement): Promise<void> {
+  const first = (await readFirstLine(path)) ?? '';
+  const header = parseCsv(first)[0]?.fields ?? [];
+  if (header.join('\u0000') !== statement.header.join('\u0000')) {
+    throw new OperationFailedError(kitMessage('etl', `${statement.key}: wrote header "${first}", expected "${statement.header.join(',')}"`));
+  }
+  checkGremlinCsvHeader(header, statement.kind, statement.key);
+}

@@ -1,0 +1,204 @@
+import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../src/csv/csv-parser.js';
+import { sourceKey } from '../src/lake/dataset-layout.js';
+import { formatTransformReport, runLocalTransform } from '../src/etl/index.js';
+import { FIXTURES, makeSourceTable, readTree, startEtlTestKit, uploadSourceFolder, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
+
+const PREFIX = 'datasets/graph/initial/';
+
+async function readExpected(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const kind of ['vertices', 'edges']) {
+    for (const file of (await readdir(join(FIXTURES, 'expected', kind))).sort()) {
+      out[`${kind}/${file}`] = await readFile(join(FIXTURES, 'expected', kind, file), 'utf8');
+    }
+  }
+  return out;
+}
+
+describe('runLocalTransform on the hand-written golden dataset', () => {
+  let kit: EtlTestKit;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+  });
+  afterAll(async () => kit?.close());
+
+  it('writes exactly the expected vertex and edge files', async () => {
+    const report = await runLocalTransform({ store: kit.store, catalog: kit.catalog });
+    const expected = await readExpected();
+    const written = await readTree(kit.store, PREFIX);
+    expect(Object.keys(written).sort()).toEqual(Object.keys(expected).sort());
+    for (const key of Object.keys(expected)) expect(written[key], key).toBe(expected[key]);
+
+    // The report counts what is in the files; vertices come before edges (load order).
+    for (const file of report.files) {
+      const rows = parseCsv(written[file.key.slice(PREFIX.length)]!).length - 1;
+      expect(file.rows, file.key).toBe(rows);
+    }
+    const kinds = report.files.map((f) => f.kind);
+    expect(kinds.lastIndexOf('vertices')).toBeLessThan(kinds.indexOf('edges'));
+    expect(report.sources.map((s) => [s.dataset, s.rows])).toEqual([
+      ['first_party', 4],
+      ['cookie', 3],
+      ['clickstream', 3],
+      ['transactional', 5],
+    ]);
+    const table = formatTransformReport(report);
+    expect(table).toMatch(/vertex\s+User\s+4\s+datasets\/graph\/initial\/vertices\/User\.csv/);
+    expect(table).toMatch(/edge\s+hasPurchased\s+4\s/);
+  });
+
+  it('gives byte-identical files on a second run and deletes files it no longer produces', async () => {
+    const first = await readTree(kit.store, PREFIX);
+    await kit.store.putObject(`${PREFIX}edges/oldLabel.csv`, '~id,~from,~to,~label\n');
+    await kit.store.putObject(`${PREFIX}notes.txt`, 'not ours');
+    const report = await runLocalTransform({ store: kit.store, catalog: kit.catalog });
+    expect(report.deletedKeys).toEqual([`${PREFIX}edges/oldLabel.csv`]);
+    const second = await readTree(kit.store, PREFIX);
+    expect(second['notes.txt']).toBe('not ours');
+    delete second['notes.txt'];
+    expect(second).toEqual(first);
+    await kit.store.deleteObjects(`${PREFIX}notes.txt`);
+  });
+});
+
+describe('runLocalTransform on bad input', () => {
+  let kit: EtlTestKit;
+  let before: Record<string, string>;
+  let scratch: string;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+    scratch = await mkdtemp(join(tmpdir(), 'idgraph-etl-bad-'));
+    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+    await runLocalTransform({ store: kit.store, catalog: kit.catalog });
+    before = await readTree(kit.store, PREFIX);
+  });
+  afterAll(async () => {
+    await kit?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function expectUnchangedAfter(run: () => Promise<unknown>, name: string, pattern: RegExp) {
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).toBe(name);
+    expect(error?.message).toMatch(pattern);
+    expect(await readTree(kit.store, PREFIX)).toEqual(before);
+  }
+
+  async function replaceSource(dataset: string, text: string) {
+    const path = join(scratch, `${dataset}.csv`);
+    await writeFile(path, text);
+    await kit.store.putFile(sourceKey(dataset, `${dataset}_data_full.csv`), path);
+  }
+
+  it('names the table and the column when the table lacks a declared column', async () => {
+    const table = makeSourceTable(kit.store.bucket, 'cookie');
+    table.StorageDescriptor.Columns = table.StorageDescriptor.Columns.filter((c) => c.Name !== 'conversion_id');
+    await kit.catalog.updateTable(table);
+    try {
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /table poc_identity_graph_cookie \(s3:\/\/etl-test\/datasets\/sources\/initial\/cookie\/\) has no column "conversion_id"/,
+      );
+    } finally {
+      await kit.catalog.updateTable(makeSourceTable(kit.store.bucket, 'cookie'));
+    }
+  });
+
+  it('says the header is missing when the catalog table still has col0, col1, ...', async () => {
+    const table = makeSourceTable(kit.store.bucket, 'transactional');
+    table.StorageDescriptor.Columns = table.StorageDescriptor.Columns.map((c, i) => ({ Name: `col${i}`, Type: 'string' }));
+    delete table.Parameters!['skip.header.line.count'];
+    await kit.catalog.updateTable(table);
+    try {
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /table poc_identity_graph_transactional .* has no header: its columns are col0, col1, col2, \.\.\./,
+      );
+    } finally {
+      await kit.catalog.updateTable(makeSourceTable(kit.store.bucket, 'transactional'));
+    }
+  });
+
+  it('refuses a table that skips no header line while its files start with one', async () => {
+    const table = makeSourceTable(kit.store.bucket, 'transactional');
+    delete table.Parameters!['skip.header.line.count'];
+    await kit.catalog.updateTable(table);
+    try {
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /table poc_identity_graph_transactional: s3:\/\/etl-test\/datasets\/sources\/initial\/transactional\/transactional_data_full\.csv line 1 is a header row/,
+      );
+    } finally {
+      await kit.catalog.updateTable(makeSourceTable(kit.store.bucket, 'transactional'));
+    }
+  });
+
+  it('names file, line and column of a value that does not parse', async () => {
+    const good = await readFile(join(FIXTURES, 'sources', 'first_party.csv'), 'utf8');
+    await replaceSource('first_party', good + 'erin5,erin@example.com,,,,,,,31/02/1999,,\n');
+    try {
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /table poc_identity_graph_first_party: s3:\/\/etl-test\/datasets\/sources\/initial\/first_party\/first_party_data_full\.csv line 6, column "birthday", does not parse: Could not convert string "31\/02\/1999"/,
+      );
+    } finally {
+      await replaceSource('first_party', good);
+    }
+  });
+
+  it('names file and line of a record that breaks the CSV rules', async () => {
+    const good = await readFile(join(FIXTURES, 'sources', 'cookie.csv'), 'utf8');
+    await replaceSource('cookie', good + 'ck-9,s-1,"unterminated,x,,1\n');
+    try {
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /table poc_identity_graph_cookie: s3:\/\/etl-test\/datasets\/sources\/initial\/cookie\/cookie_data_full\.csv line 5, does not parse: .*unterminated quote/,
+      );
+      await replaceSource('cookie', good + 'ck-9,s-1,x,,,1,extra\n');
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /cookie_data_full\.csv line 5, does not parse: Expected Number of Columns: 6 Found: 7/,
+      );
+    } finally {
+      await replaceSource('cookie', good);
+    }
+  });
+
+  it('names the column when a file header disagrees with the table', async () => {
+    const good = await readFile(join(FIXTURES, 'sources', 'transactional.csv'), 'utf8');
+    await replaceSource('transactional', good.replace('product_name', 'product'));
+    try {
+      await expectUnchangedAfter(
+        () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
+        'InvalidInputError',
+        /transactional_data_full\.csv line 1, column 2 "product_name" \(found "product"\)/,
+      );
+    } finally {
+      await replaceSource('transactional', good);
+    }
+  });
+
+  it('reports a missing catalog table as NotFoundError', async () => {
+    const saved = kit.catalog.tables.get('poc_identity_graph_clickstream')!;
+    kit.catalog.tables.delete('poc_identity_graph_clickstream');
+    try {
+      await expectUnchangedAfter(() => runLocalTransform({ store: kit.store, catalog: kit.catalog }), 'NotFoundError', /poc_identity_graph_clickstream/);
+    } finally {
+      kit.catalog.tables.set(saved.Name, saved);
+    }
+  });
+});
