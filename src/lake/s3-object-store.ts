@@ -193,9 +193,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
         return { key, size: head.ContentLength ?? 0, lastModified: head.LastModified };
       } catch (error) {
         const code = errorCode(error);
-        if (code === 'NotFound' || code === 'NoSuchKey') return undefined;
-        if (code !== 'NoSuchBucket' && statusCode(error) === 404) {
-          // HEAD responses carry no body, so S3 cannot say which of bucket or key is missing.
+        if (code === 'NotFound' || code === 'NoSuchKey' || statusCode(error) === 404) {
+          // HEAD responses carry no body, so S3 cannot say whether the bucket or the key is
+          // missing: one HeadBucket tells them apart (only on a miss).
           await checkBucket();
           return undefined;
         }
