@@ -1,0 +1,4 @@
+export * from './dataset-schema.js';
+export * from './generate-options.js';
+export * from './generate-datasets.js';
+export * from './ground-truth.js';

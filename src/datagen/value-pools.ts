@@ -1,0 +1,136 @@
+import { faker } from '@faker-js/faker/locale/en';
+import { quoteCsvField } from '../csv/index.js';
+
+/** A product and the one category it belongs to (so Product-inCategory is a function). */
+export interface ProductEntry {
+  /** CSV-ready (already quoted when needed). */
+  name: string;
+  category: string;
+  /** URL path segment. */
+  slug: string;
+}
+
+/** A city and the one country it lies in (so City-inCountry is a function). */
+export interface CityEntry {
+  city: string;
+  country: string;
+}
+
+/**
+ * Faker values drawn once per run; rows pick from these with a fast PRNG. Every string that may
+ * land in a CSV cell is stored already quoted (RFC 4180 minimal quoting), so row assembly is
+ * plain concatenation.
+ */
+export interface ValuePools {
+  /** Lower-case ASCII letters only: they build user names and e-mail addresses. */
+  firstNames: string[];
+  lastNames: string[];
+  streetNames: string[];
+  /** "Apt. 123", "Suite 456": appended after a comma, which makes the address a quoted field. */
+  secondaryAddresses: string[];
+  cities: CityEntry[];
+  products: ProductEntry[];
+  emailDomains: string[];
+  /** The brand's web domains: clickstream `domain_name`. */
+  brandDomains: string[];
+  /** Paths on the brand's sites: clickstream `canonical_url` is `https://<domain><path>`. */
+  urlPaths: string[];
+  /** Desktop and mobile browser user agents (CSV-ready: most contain a comma). */
+  webUserAgents: string[];
+  /** The brand's mobile apps by platform. */
+  appIds: { ios: string; android: string };
+}
+
+const POOL_SIZES = {
+  firstNames: 300,
+  lastNames: 300,
+  streetNames: 300,
+  secondaryAddresses: 60,
+  cities: 300,
+  countries: 50,
+  products: 300,
+  emailDomains: 8,
+  brandDomains: 3,
+  webUserAgents: 120,
+};
+
+/** Free-mail providers most addresses use; a few faker domains add variety. */
+const COMMON_EMAIL_DOMAINS = ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'icloud.com', 'aol.com'];
+
+const STATIC_PATHS = ['/', '/cart', '/checkout', '/account', '/account/orders', '/search', '/deals', '/help'];
+
+function toAsciiLetters(text: string): string {
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+function toSlug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** Calls `make` until `size` distinct non-empty values are found (or attempts run out). */
+function drawDistinct(size: number, make: () => string): string[] {
+  const seen = new Set<string>();
+  for (let attempt = 0; seen.size < size && attempt < size * 20; attempt++) {
+    const value = make();
+    if (value !== '') seen.add(value);
+  }
+  return [...seen];
+}
+
+/**
+ * Builds the value pools from a faker seeded with `seed`: the same seed gives the same pools.
+ * faker here is the shared English instance; it is re-seeded on every call and used
+ * synchronously, so other users of faker cannot interleave.
+ */
+export function buildValuePools(seed: number): ValuePools {
+  faker.seed(seed);
+  const firstNames = drawDistinct(POOL_SIZES.firstNames, () => toAsciiLetters(faker.person.firstName()));
+  const lastNames = drawDistinct(POOL_SIZES.lastNames, () => toAsciiLetters(faker.person.lastName()));
+  const streetNames = drawDistinct(POOL_SIZES.streetNames, () => faker.location.street());
+  const secondaryAddresses = drawDistinct(POOL_SIZES.secondaryAddresses, () => faker.location.secondaryAddress());
+  const countries = drawDistinct(POOL_SIZES.countries, () => faker.location.country());
+  const cities = drawDistinct(POOL_SIZES.cities, () => faker.location.city()).map((city) => ({
+    city: quoteCsvField(city),
+    country: quoteCsvField(faker.helpers.arrayElement(countries)),
+  }));
+  const products = drawDistinct(POOL_SIZES.products, () => faker.commerce.productName()).map((name) => ({
+    name: quoteCsvField(name),
+    category: quoteCsvField(faker.commerce.department()),
+    slug: toSlug(name),
+  }));
+  const emailDomains = [
+    ...COMMON_EMAIL_DOMAINS,
+    ...drawDistinct(POOL_SIZES.emailDomains, () => faker.internet.domainName()),
+  ];
+  const brandDomains = drawDistinct(POOL_SIZES.brandDomains, () => faker.internet.domainName());
+  const categorySlugs = [...new Set(products.map((p) => toSlug(p.category.replaceAll('"', ''))))];
+  const urlPaths = [
+    ...STATIC_PATHS,
+    ...categorySlugs.map((slug) => `/category/${slug}`),
+    ...products.map((p) => `/products/${p.slug}`),
+  ];
+  const webUserAgents = drawDistinct(POOL_SIZES.webUserAgents, () => faker.internet.userAgent()).map((ua) =>
+    quoteCsvField(ua),
+  );
+  const brand = toSlug(faker.company.name()).replaceAll('-', '') || 'shop';
+  return {
+    firstNames,
+    lastNames,
+    streetNames,
+    secondaryAddresses,
+    cities,
+    products,
+    emailDomains,
+    brandDomains,
+    urlPaths,
+    webUserAgents,
+    appIds: { ios: `com.${brand}.shop.ios`, android: `com.${brand}.shop` },
+  };
+}
