@@ -5,3 +5,5 @@ export * from './source-tables.js';
 export * from './gremlin-csv-header.js';
 export * from './transform-report.js';
 export * from './run-local-transform.js';
+export * from './glue-job-spec.js';
+export * from './run-glue-transform.js';

@@ -29,7 +29,7 @@ export interface LocalTransformOptions {
   batch?: string;
   /** The declaration to run (default GRAPH_MODEL). */
   model?: GraphModel;
-  /** Prefix of the crawled table names (default `poc_identity_graph_`). */
+  /** Prefix of the crawled table names (default: the catalog's). */
   tablePrefix?: string;
   /** Parent folder of the run's scratch folder (default the OS temp folder). */
   tempDir?: string;

@@ -62,7 +62,7 @@ async function getTableOrFallback(catalog: Catalog, names: string[]): Promise<Gl
 export interface ResolveSourceTablesOptions {
   model: GraphModel;
   catalog: Catalog;
-  /** Prefix of the crawled table names (default `poc_identity_graph_`). */
+  /** Prefix of the crawled table names (default: the catalog's). */
   tablePrefix?: string;
   /** Incremental batch id: read `datasets/sources/incremental/<dataset>/<batch>/`. */
   batch?: string;
@@ -76,7 +76,7 @@ export interface ResolveSourceTablesOptions {
  * initial table's (the columns are the same); the files are the batch folder's.
  */
 export async function resolveSourceTables(options: ResolveSourceTablesOptions): Promise<SourceTable[]> {
-  const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+  const prefix = options.tablePrefix ?? options.catalog.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   const used = listModelColumns(options.model);
   const tables: SourceTable[] = [];
   for (const [dataset, columnTypes] of used) {

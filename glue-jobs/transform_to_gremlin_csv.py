@@ -1,0 +1,211 @@
+"""AWS Glue (4.0 / 5.0) Spark job: source tables -> Neptune Gremlin CSV.
+
+Driven entirely by the job spec the kit uploads beside this script (``--model_s3_path``): the
+graph-model declaration, the source views (files, column names, header lines) and, rendered by
+the kit's TypeScript SQL builder, one SQL statement per output file. This script only registers
+the views and runs those statements, so the Glue run and the local DuckDB run cannot drift apart.
+
+Job arguments:
+  --model_s3_path   s3://bucket/key of the job spec (JSON), required
+  --output_s3_path  s3://bucket/prefix/ to write to (default: the spec's outputPrefix)
+
+Output: ``<prefix>vertices/<Label>.csv`` and ``<prefix>edges/<label>.csv``, each one CSV file with
+a header, RFC 4180 quoting (quotes doubled: Spark's default escape is a backslash), empty cell
+for a missing value, plus ``<prefix>_transform-report.json`` with the rows written per file.
+Everything is written under a scratch prefix first and copied to the final keys only when every
+statement succeeded; files of earlier runs that this run no longer produces are deleted.
+"""
+
+import json
+import re
+import sys
+import time
+
+SPEC_VERSION = 1
+OUTPUT_KEY = re.compile(r"^(vertices|edges)/[A-Za-z][A-Za-z0-9_]*\.csv$")
+VIEW_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+REPORT_NAME = "_transform-report.json"
+
+
+class SpecError(ValueError):
+    """The job spec is not one this script can run."""
+
+
+def parse_s3_uri(uri):
+    """Splits ``s3://bucket/key`` into (bucket, key)."""
+    match = re.match(r"^s3://([^/]+)/?(.*)$", uri or "")
+    if not match:
+        raise SpecError("%r is not an s3://bucket/key URI" % (uri,))
+    return match.group(1), match.group(2)
+
+
+def _require(obj, field, kind, where):
+    if field not in obj or not isinstance(obj[field], kind):
+        raise SpecError("%s: field %r is missing or not a %s" % (where, field, kind.__name__))
+    return obj[field]
+
+
+def load_spec(text):
+    """Parses and checks the job spec JSON; returns it as a dict. Raises SpecError."""
+    try:
+        spec = json.loads(text)
+    except ValueError as error:
+        raise SpecError("job spec is not valid JSON: %s" % error)
+    if not isinstance(spec, dict):
+        raise SpecError("job spec must be a JSON object")
+    if spec.get("version") != SPEC_VERSION:
+        raise SpecError("job spec version %r, this script runs version %d" % (spec.get("version"), SPEC_VERSION))
+    model = _require(spec, "model", dict, "job spec")
+    _require(model, "vertices", list, "model")
+    _require(model, "edges", list, "model")
+    _require(spec, "outputPrefix", str, "job spec")
+    names = set()
+    for i, view in enumerate(_require(spec, "views", list, "job spec")):
+        where = "views[%d]" % i
+        name = _require(view, "name", str, where)
+        if not VIEW_NAME.match(name):
+            raise SpecError("%s: view name %r must match %s" % (where, name, VIEW_NAME.pattern))
+        names.add(name)
+        paths = _require(view, "paths", list, where)
+        for path in paths:
+            parse_s3_uri(path)
+        columns = _require(view, "viewColumns", list, where)
+        if len(columns) != len(_require(view, "columns", list, where)):
+            raise SpecError("%s: columns and viewColumns differ in length" % where)
+        header_lines = _require(view, "headerLines", int, where)
+        if header_lines not in (0, 1):
+            raise SpecError("%s: Spark's CSV reader skips 0 or 1 header line, not %d" % (where, header_lines))
+    keys = set()
+    for i, output in enumerate(_require(spec, "outputs", list, "job spec")):
+        where = "outputs[%d]" % i
+        key = _require(output, "key", str, where)
+        if not OUTPUT_KEY.match(key):
+            raise SpecError("%s: key %r must look like vertices/<Label>.csv or edges/<label>.csv" % (where, key))
+        if key in keys:
+            raise SpecError("%s: key %r appears twice" % (where, key))
+        keys.add(key)
+        _require(output, "sql", str, where)
+        header = _require(output, "header", list, where)
+        system = ["~id", "~label"] if key.startswith("vertices/") else ["~id", "~from", "~to", "~label"]
+        if header[: len(system)] != system:
+            raise SpecError("%s: header must start with %s" % (where, ",".join(system)))
+    return spec
+
+
+def describe_spec(spec):
+    """What the job will do, as plain data (views and their columns, outputs in load order)."""
+    return {
+        "views": [{"name": v["name"], "columns": v["viewColumns"], "paths": v["paths"]} for v in spec["views"]],
+        "outputs": [o["key"] for o in spec["outputs"]],
+        "vertexLabels": [v["label"] for v in spec["model"]["vertices"]],
+        "edgeLabels": sorted({e["label"] for e in spec["model"]["edges"]}),
+    }
+
+
+def parse_job_args(argv, names):
+    """``--name value`` pairs (what Glue passes); only the given names are kept."""
+    args = {}
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token.startswith("--") and token[2:] in names and i + 1 < len(argv):
+            args[token[2:]] = argv[i + 1]
+            i += 2
+        else:
+            i += 1
+    return args
+
+
+def pick_part_file(keys):
+    """The one CSV part file Spark wrote into a folder (``coalesce(1)``)."""
+    parts = [k for k in keys if re.search(r"/part-[^/]*\.csv$", k)]
+    if len(parts) != 1:
+        raise RuntimeError("expected exactly one part-*.csv file, found %d: %s" % (len(parts), parts))
+    return parts[0]
+
+
+def stale_keys(existing, prefix, produced):
+    """Files of an earlier run under vertices/ or edges/ that this run does not produce."""
+    return sorted(
+        k for k in existing if k.startswith(prefix) and OUTPUT_KEY.match(k[len(prefix):]) and k[len(prefix):] not in produced
+    )
+
+
+def _list_keys(s3, bucket, prefix):
+    keys = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        keys.extend(o["Key"] for o in page.get("Contents", []))
+    return keys
+
+
+def main(argv):
+    from awsglue.context import GlueContext  # noqa: available on Glue only
+    from awsglue.utils import getResolvedOptions
+    from pyspark.context import SparkContext
+    from pyspark.sql.types import StringType, StructField, StructType
+    import boto3
+
+    args = getResolvedOptions(argv, ["JOB_NAME", "model_s3_path"])
+    args.update(parse_job_args(argv, ["output_s3_path"]))
+    s3 = boto3.client("s3")
+    spec_bucket, spec_key = parse_s3_uri(args["model_s3_path"])
+    spec = load_spec(s3.get_object(Bucket=spec_bucket, Key=spec_key)["Body"].read().decode("utf-8"))
+    out_bucket, out_prefix = parse_s3_uri(args.get("output_s3_path") or spec["outputPrefix"])
+    if out_prefix and not out_prefix.endswith("/"):
+        out_prefix += "/"
+
+    spark = GlueContext(SparkContext.getOrCreate()).spark_session
+    # Same semantics as the DuckDB run: timestamps in UTC, a bad cast gives NULL, not an error.
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+
+    for view in spec["views"]:
+        # Every column as a string with the catalog's names: postcodes keep their leading zeros
+        # and the statements do every cast themselves.
+        schema = StructType([StructField(c, StringType(), True) for c in view["viewColumns"]])
+        reader = (
+            spark.read.schema(schema)
+            .option("header", view["headerLines"] == 1)
+            .option("quote", '"')
+            .option("escape", '"')
+            .option("multiLine", True)
+            .option("mode", "FAILFAST")
+        )
+        if view["paths"]:
+            frame = reader.csv(view["paths"])
+        else:
+            frame = spark.createDataFrame([], schema)
+        frame.createOrReplaceTempView(view["name"])
+
+    scratch = "%s_tmp/%d/" % (out_prefix, int(time.time() * 1000))
+    rows = {}
+    for output in spec["outputs"]:
+        frame = spark.sql(output["sql"]).toDF(*output["header"]).cache()
+        rows[output["key"]] = frame.count()
+        (
+            frame.coalesce(1)  # keeps the ORDER BY: partitions are concatenated in order
+            .write.mode("overwrite")
+            .option("header", True)
+            .option("quote", '"')
+            .option("escape", '"')
+            .option("emptyValue", "")
+            .option("nullValue", "")
+            .csv("s3://%s/%s%s" % (out_bucket, scratch, output["key"][: -len(".csv")]))
+        )
+        frame.unpersist()
+
+    # Every statement succeeded: now move the files to their final keys.
+    for output in spec["outputs"]:
+        folder = "%s%s/" % (scratch, output["key"][: -len(".csv")])
+        part = pick_part_file(_list_keys(s3, out_bucket, folder))
+        s3.copy_object(Bucket=out_bucket, Key=out_prefix + output["key"], CopySource={"Bucket": out_bucket, "Key": part})
+    for key in stale_keys(_list_keys(s3, out_bucket, out_prefix), out_prefix, set(rows)):
+        s3.delete_object(Bucket=out_bucket, Key=key)
+    for key in _list_keys(s3, out_bucket, scratch):
+        s3.delete_object(Bucket=out_bucket, Key=key)
+    report = {"prefix": out_prefix, "files": [{"key": out_prefix + k, "rows": n} for k, n in rows.items()]}
+    s3.put_object(Bucket=out_bucket, Key=out_prefix + REPORT_NAME, Body=json.dumps(report).encode("utf-8"))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,164 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetJobRunCommand, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY, GRAPH_MODEL, buildTransformSql, glueScriptPath, prepareGlueTransform, runGlueTransform } from '../src/etl/index.js';
+import { startEtlTestKit, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
+
+const PYTHON = '/usr/bin/python3';
+
+/** Runs a snippet against the job script's pure-Python part (pyspark is not installed here). */
+function runPython(code: string, input = ''): string {
+  const dir = join(glueScriptPath(), '..');
+  return execFileSync(PYTHON, ['-B', '-c', `import sys; sys.path.insert(0, ${JSON.stringify(dir)})\nimport transform_to_gremlin_csv as job\n${code}`], {
+    input,
+    encoding: 'utf8',
+  });
+}
+
+describe('runGlueTransform', () => {
+  const glueMock = mockClient(GlueClient);
+  const glue = new GlueClient({ region: 'us-east-1' });
+  const sleeps: number[] = [];
+  const pollOptions = { sleep: async (ms: number) => void sleeps.push(ms) };
+  beforeEach(() => {
+    glueMock.reset();
+    sleeps.length = 0;
+  });
+
+  it('starts the job with its arguments and polls with back-off through RUNNING to SUCCEEDED', async () => {
+    glueMock.on(StartJobRunCommand).resolves({ JobRunId: 'jr_1' });
+    glueMock
+      .on(GetJobRunCommand)
+      .resolvesOnce({ JobRun: { Id: 'jr_1', JobRunState: 'STARTING' } })
+      .resolvesOnce({ JobRun: { Id: 'jr_1', JobRunState: 'RUNNING' } })
+      .resolvesOnce({ JobRun: { Id: 'jr_1', JobRunState: 'RUNNING' } })
+      .resolves({ JobRun: { Id: 'jr_1', JobRunState: 'SUCCEEDED', ExecutionTime: 93 } });
+    const states: string[] = [];
+    const result = await runGlueTransform({
+      glue,
+      jobName: 'identity-graph-transform',
+      arguments: { '--model_s3_path': 's3://b/glue-jobs/graph-model.json' },
+      pollOptions,
+      onProgress: (state) => states.push(state),
+    });
+    expect(result).toMatchObject({ jobRunId: 'jr_1', state: 'SUCCEEDED', executionTimeSeconds: 93 });
+    expect(glueMock.commandCalls(StartJobRunCommand)[0]!.args[0].input).toEqual({
+      JobName: 'identity-graph-transform',
+      Arguments: { '--model_s3_path': 's3://b/glue-jobs/graph-model.json' },
+    });
+    expect(glueMock.commandCalls(GetJobRunCommand).map((c) => c.args[0].input)).toEqual(
+      Array(4).fill({ JobName: 'identity-graph-transform', RunId: 'jr_1' }),
+    );
+    expect(states).toEqual(['STARTING', 'RUNNING', 'RUNNING']);
+    expect(sleeps).toEqual([5_000, 10_000, 20_000]);
+  });
+
+  it.each(['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'])('surfaces the ErrorMessage of a run that ends %s', async (state) => {
+    glueMock.on(StartJobRunCommand).resolves({ JobRunId: 'jr_2' });
+    glueMock
+      .on(GetJobRunCommand)
+      .resolvesOnce({ JobRun: { JobRunState: 'RUNNING' } })
+      .resolves({ JobRun: { JobRunState: state, ErrorMessage: 'AnalysisException: Table or view not found: first_party' } });
+    const error = await runGlueTransform({ glue, jobName: 'job', pollOptions }).catch((e: Error) => e);
+    expect((error as Error).name).toBe('OperationFailedError');
+    expect((error as Error).message).toBe(
+      `[kit] [glue] job job run jr_2 ended ${state}: AnalysisException: Table or view not found: first_party`,
+    );
+  });
+
+  it('gives up at the deadline', async () => {
+    glueMock.on(StartJobRunCommand).resolves({ JobRunId: 'jr_3' });
+    glueMock.on(GetJobRunCommand).resolves({ JobRun: { JobRunState: 'RUNNING' } });
+    let clock = 0;
+    const error = await runGlueTransform({
+      glue,
+      jobName: 'job',
+      pollOptions: { timeout: 60_000, sleep: async (ms) => void (clock += ms), now: () => clock },
+    }).catch((e: Error) => e);
+    expect((error as Error).name).toBe('DeadlineExceededError');
+  });
+
+  it('wraps a refused StartJobRun', async () => {
+    glueMock.on(StartJobRunCommand).rejects(new Error('ConcurrentRunsExceededException'));
+    const error = await runGlueTransform({ glue, jobName: 'job', pollOptions }).catch((e: Error) => e);
+    expect((error as Error).name).toBe('OperationFailedError');
+    expect((error as Error).message).toMatch(/StartJobRun of job job failed: ConcurrentRunsExceededException/);
+  });
+});
+
+describe('the Glue job script', () => {
+  let kit: EtlTestKit;
+  let scratch: string;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+    scratch = await mkdtemp(join(tmpdir(), 'idgraph-glue-test-'));
+  });
+  afterAll(async () => {
+    await kit?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('compiles with python3 -m py_compile', () => {
+    // Compile into a scratch file so no __pycache__ lands in the source tree.
+    execFileSync(PYTHON, ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', glueScriptPath(), join(scratch, 'job.pyc')]);
+  });
+
+  it('reads the spec the kit uploads beside it: the same views and statements as the local run', async () => {
+    const prepared = await prepareGlueTransform({ store: kit.store, catalog: kit.catalog });
+    expect(prepared.specKey).toBe(GLUE_MODEL_KEY);
+    expect(prepared.arguments).toEqual({
+      '--model_s3_path': 's3://etl-test/glue-jobs/graph-model.json',
+      '--output_s3_path': 's3://etl-test/datasets/graph/initial/',
+    });
+    expect((await kit.store.headObject(GLUE_SCRIPT_KEY))?.size).toBeGreaterThan(1000);
+    const uploaded = (await kit.store.getObject(GLUE_MODEL_KEY)).toString('utf8');
+    const described = JSON.parse(runPython('print(job.json.dumps(job.describe_spec(job.load_spec(sys.stdin.read()))))', uploaded)) as {
+      views: { name: string; columns: string[]; paths: string[] }[];
+      outputs: string[];
+      vertexLabels: string[];
+      edgeLabels: string[];
+    };
+    const statements = buildTransformSql(GRAPH_MODEL);
+    expect(described.outputs).toEqual(statements.map((s) => s.key));
+    expect(described.vertexLabels).toEqual(GRAPH_MODEL.vertices.map((v) => v.label));
+    expect(described.edgeLabels).toEqual([...new Set(GRAPH_MODEL.edges.map((e) => e.label))].sort());
+    const clickstream = described.views.find((v) => v.name === 'clickstream')!;
+    expect(clickstream.paths).toEqual(['s3://etl-test/datasets/sources/initial/clickstream/']);
+    expect(clickstream.columns.at(-1)).toBe('user_agent');
+    // The statements travel verbatim: what Spark runs is what DuckDB runs.
+    expect(prepared.spec.outputs.map((o) => o.sql)).toEqual(statements.map((s) => s.sql));
+
+    const batch = await prepareGlueTransform({ store: kit.store, catalog: kit.catalog, batch: '20260102_030405' });
+    expect(batch.arguments['--output_s3_path']).toBe('s3://etl-test/datasets/graph/incremental/20260102_030405/');
+    expect(batch.spec.views[0]!.paths).toEqual(['s3://etl-test/datasets/sources/incremental/first_party/20260102_030405/']);
+  });
+
+  it('rejects a spec it cannot run, naming the field', () => {
+    const spec = { version: 1, model: { vertices: [], edges: [] }, outputPrefix: 's3://b/p/', views: [], outputs: [{ key: 'vertices/User.csv', sql: 'SELECT 1', header: ['~label'] }] };
+    const run = (s: unknown) =>
+      runPython('try:\n    job.load_spec(sys.stdin.read())\n    print("ok")\nexcept job.SpecError as e:\n    print("SpecError:", e)', JSON.stringify(s)).trim();
+    expect(run(spec)).toBe('SpecError: outputs[0]: header must start with ~id,~label');
+    expect(run({ ...spec, version: 2 })).toBe('SpecError: job spec version 2, this script runs version 1');
+    expect(run({ ...spec, outputs: [{ key: '../x.csv', sql: '', header: [] }] })).toMatch(/outputs\[0\]: key '..\/x.csv' must look like/);
+    expect(run({ ...spec, outputs: [] })).toBe('ok');
+  });
+
+  it('picks the one part file and finds stale outputs', () => {
+    const out = runPython(
+      [
+        'print(job.pick_part_file(["p/_tmp/1/vertices/User/_SUCCESS", "p/_tmp/1/vertices/User/part-00000-abc.csv"]))',
+        'print(job.stale_keys(["p/vertices/User.csv", "p/vertices/Old.csv", "p/_transform-report.json", "p/edges/x/y.csv"], "p/", {"vertices/User.csv"}))',
+        'print(job.parse_job_args(["script.py", "--JOB_NAME", "j", "--output_s3_path", "s3://b/o/"], ["output_s3_path"]))',
+      ].join('\n'),
+    );
+    expect(out.trim().split('\n')).toEqual([
+      'p/_tmp/1/vertices/User/part-00000-abc.csv',
+      "['p/vertices/Old.csv']",
+      "{'output_s3_path': 's3://b/o/'}",
+    ]);
+  });
+});
