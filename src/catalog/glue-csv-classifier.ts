@@ -6,7 +6,8 @@ import type { GlueColumn } from './catalog-types.js';
  * classifier" of https://docs.aws.amazon.com/glue/latest/dg/add-classifier.html :
  *
  * - delimiters tried: comma, pipe, tab, semicolon and Ctrl-A (\u0001);
- * - to be CSV, the schema must have at least two columns and two rows of data;
+ * - to be CSV, the schema must have at least two columns and two rows (we count the header
+ *   row, so a one-record incremental batch with its header still classifies);
  * - a header is inferred only when every column of the first row parses as STRING, every
  *   header column but the last is shorter than 150 characters, every name meets Glue's
  *   column-name rules, and the row is "sufficiently different" from the data rows: some data
@@ -202,7 +203,6 @@ export function classifyCsvSample(sample: string, key: string, truncated = false
   const dataTypes = columnTypes(rows.slice(1), width);
   const headerRejectedBecause = rejectHeader(rows[0]!, dataTypes);
   const hasHeader = headerRejectedBecause === undefined;
-  if (hasHeader && rows.length < 3) fail('a header and one data row; CSV needs at least two rows of data');
 
   // Glue stores column names in lower case (Hive identifiers are case-insensitive).
   const names = hasHeader ? rows[0]!.map((h) => h.trim().toLowerCase()) : rows[0]!.map((_, c) => `col${c}`);
