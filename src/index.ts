@@ -6,3 +6,4 @@ export * from './csv/index.js';
 export type * from './lake/object-store.js';
 export type * from './catalog/catalog-types.js';
 export * from './engine/index.js';
+export * from './datagen/index.js';
