@@ -1,0 +1,98 @@
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { KitConfig } from '../config/kit-config.js';
+import { InvalidInputError, kitMessage } from '../errors.js';
+import type { ObjectStore } from '../lake/object-store.js';
+import { writeStackOutputsToConfig } from './config-file.js';
+import { deployStack, type DeployStackResult, type StackWaitOptions } from './deploy-stack.js';
+import { getS3ObjectUrl, getStackName, KIT_STACKS, TEMPLATES_DIR, TEMPLATES_PREFIX, type KitStackName } from './kit-stacks.js';
+import { uploadArtifacts } from './upload-artifacts.js';
+import { assertTemplatesValid, listKitTemplateFiles } from './validate-templates.js';
+
+export interface ProvisionOptions {
+  config: KitConfig;
+  /** Templates folder (default: the kit's cloudformation-templates/). */
+  templatesDir?: string;
+  /** Progress lines. */
+  log?: (line: string) => void;
+  /** Write the outputs to `<dataDir>/config.json` (default true). */
+  writeConfig?: boolean;
+}
+
+export interface ProvisionAwsOptions extends ProvisionOptions {
+  cloudFormation: CloudFormationClient;
+  /** The kit's bucket, where templates, job scripts and lifecycle scripts go. */
+  store: ObjectStore;
+  /** The kit's `npm pack` tarball for the Workbench. */
+  kitTarball?: string;
+  /** Or an npm spec the Workbench installs (e.g. `idgraph-kit@0.1.0`). */
+  kitPackage?: string;
+  /** Only these stacks (still in dependency order); default all five. */
+  stacks?: KitStackName[];
+  /** Delete and re-create stacks left in ROLLBACK_COMPLETE. */
+  replaceRolledBack?: boolean;
+  wait?: StackWaitOptions;
+  /** Package root for the uploads (default: the kit's). */
+  rootDir?: string;
+}
+
+export interface ProvisionResult {
+  mode: 'aws' | 'local';
+  /** Per stack: created, updated or unchanged (aws mode only). */
+  stacks: DeployStackResult[];
+  /** Every output of every stack, by output name. */
+  outputs: Record<string, string>;
+  /** Keys uploaded to the bucket (aws mode). */
+  uploaded: string[];
+  warnings: string[];
+  /** The config file written, if any. */
+  configFile?: string;
+}
+
+/**
+ * Step 3 in aws mode: validates the templates (refusing to deploy on any finding), uploads
+ * templates, job scripts, lifecycle scripts (and the kit tarball) to the bucket, then creates or
+ * updates each stack in dependency order, writing the collected outputs to the config file after
+ * every stack so a later failure keeps what was already built.
+ */
+export async function provisionAws(options: ProvisionAwsOptions): Promise<ProvisionResult> {
+  const { config, cloudFormation, store } = options;
+  const log = options.log ?? (() => {});
+  if (store.bucket !== config.bucket) {
+    throw new InvalidInputError(kitMessage('cloudformation', `the object store is for bucket "${store.bucket}" but the config names "${config.bucket}"`));
+  }
+  const selected = selectStacks(options.stacks);
+  await assertTemplatesValid({ files: listKitTemplateFiles(options.templatesDir ?? TEMPLATES_DIR), parameters: { StackPrefix: config.stackPrefix } });
+  const { uploaded, warnings } = await uploadArtifacts(store, { rootDir: options.rootDir, kitTarball: options.kitTarball, kitPackage: options.kitPackage, log });
+  for (const warning of warnings) log(`warning: ${warning}`);
+
+  const results: DeployStackResult[] = [];
+  const outputs: Record<string, string> = {};
+  let configFile: string | undefined;
+  for (const stack of selected) {
+    const result = await deployStack(
+      cloudFormation,
+      {
+        stackName: getStackName(config.stackPrefix, stack.name),
+        templateUrl: getS3ObjectUrl(config.bucket, config.region, TEMPLATES_PREFIX + stack.templateFile),
+        parameters: stack.parameters({ config, kitPackage: options.kitPackage }),
+        capabilities: stack.capabilities,
+        tags: { 'idgraph-kit': config.stackPrefix },
+      },
+      { wait: options.wait, replaceRolledBack: options.replaceRolledBack, log },
+    );
+    results.push(result);
+    Object.assign(outputs, result.outputs);
+    if (options.writeConfig !== false) configFile = writeStackOutputsToConfig(config.dataDir, result.outputs, config);
+  }
+  return { mode: 'aws', stacks: results, outputs, uploaded, warnings, configFile };
+}
+
+function selectStacks(names: KitStackName[] | undefined) {
+  if (!names) return [...KIT_STACKS];
+  for (const name of names) {
+    if (!KIT_STACKS.some((stack) => stack.name === name)) {
+      throw new InvalidInputError(kitMessage('cloudformation', `unknown stack "${name}" (one of ${KIT_STACKS.map((s) => s.name).join(', ')})`));
+    }
+  }
+  return KIT_STACKS.filter((stack) => names.includes(stack.name));
+}
