@@ -190,8 +190,15 @@ class GremlinParser {
     const StrategyClass = driverStrategyClasses[className];
     let strategy: DriverStrategy;
     if (StrategyClass && className !== 'TraversalStrategies' && className !== 'TraversalStrategy') {
-      strategy = new StrategyClass();
-      strategy.configuration = { ...strategy.configuration };
+      // Most driver strategies take an options object, some none; SeedStrategy requires one.
+      try {
+        strategy = new StrategyClass();
+      } catch {
+        strategy = new StrategyClass({});
+      }
+      strategy.configuration = Object.fromEntries(
+        Object.entries(strategy.configuration ?? {}).filter(([, value]) => value !== undefined),
+      );
     } else if (EXTRA_STRATEGY_PACKAGES[className]) {
       strategy = new driverProcess.TraversalStrategy() as unknown as DriverStrategy;
       strategy.fqcn = EXTRA_STRATEGY_PACKAGES[className]!;

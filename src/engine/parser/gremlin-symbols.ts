@@ -176,7 +176,6 @@ export const TERMINAL_METHODS = new Set(['explain', 'iterate', 'hasNext', 'tryNe
  * Package layout from https://tinkerpop.apache.org/docs/3.7.3/reference/#traversalstrategy
  */
 export const EXTRA_STRATEGY_PACKAGES: Record<string, string> = {
-  SeedStrategy: 'org.apache.tinkerpop.gremlin.process.traversal.strategy.decoration.SeedStrategy',
   GraphComputerVerificationStrategy:
     'org.apache.tinkerpop.gremlin.process.traversal.strategy.verification.GraphComputerVerificationStrategy',
   ComputerVerificationStrategy:
