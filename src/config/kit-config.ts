@@ -45,6 +45,13 @@ export interface KitConfig {
   glueJobName?: string;
   /** Collected CloudFormation stack outputs, by output key. */
   stackOutputs: Record<string, string>;
+  /** Records the notebooks and the demo generate (`--records` of the generator); env IDGRAPH_RECORDS. */
+  records: number;
+  /**
+   * Generator seed the notebooks and the demo use (env IDGRAPH_SEED): the incremental batch must
+   * be generated with the seed and records of the full batch to find the same returning people.
+   */
+  seed: number;
 }
 
 export const DEFAULT_DATA_DIR = '.idgraph';
@@ -63,6 +70,8 @@ export function defaultConfig(dataDir = DEFAULT_DATA_DIR): KitConfig {
     stackPrefix: 'identity-graph',
     generatedDir: join(dir, 'generated'),
     stackOutputs: {},
+    records: 10_000,
+    seed: 42,
   };
 }
 
@@ -92,10 +101,17 @@ function parseMode(value: string, source: string): KitMode {
   throw new InvalidInputError(kitMessage('config', `${source}: mode must be "local" or "aws", got "${value}"`));
 }
 
+function parsePositiveInteger(value: string, source: string, min = 1): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidInputError(kitMessage('config', `${source}: expected an integer >= ${min}, got "${value}"`));
+  }
+  return Number(value);
+}
+
 /**
  * Builds the kit's configuration. Environment variables (all optional):
  * IDGRAPH_MODE, IDGRAPH_DATA_DIR, AWS_REGION, IDGRAPH_BUCKET, IDGRAPH_GLUE_DATABASE,
- * IDGRAPH_STACK_PREFIX, NEPTUNE_HOST, NEPTUNE_PORT, NEPTUNE_IAM_AUTH.
+ * IDGRAPH_STACK_PREFIX, IDGRAPH_RECORDS, IDGRAPH_SEED, NEPTUNE_HOST, NEPTUNE_PORT, NEPTUNE_IAM_AUTH.
  */
 export function loadConfig(overrides: Partial<KitConfig> = {}, env: NodeJS.ProcessEnv = process.env): KitConfig {
   const dataDir = resolve(overrides.dataDir ?? env.IDGRAPH_DATA_DIR ?? DEFAULT_DATA_DIR);
@@ -121,6 +137,8 @@ export function loadConfig(overrides: Partial<KitConfig> = {}, env: NodeJS.Proce
   if (env.IDGRAPH_BUCKET) config.bucket = env.IDGRAPH_BUCKET;
   if (env.IDGRAPH_GLUE_DATABASE) config.glueDatabase = env.IDGRAPH_GLUE_DATABASE;
   if (env.IDGRAPH_STACK_PREFIX) config.stackPrefix = env.IDGRAPH_STACK_PREFIX;
+  if (env.IDGRAPH_RECORDS) config.records = parsePositiveInteger(env.IDGRAPH_RECORDS, 'IDGRAPH_RECORDS');
+  if (env.IDGRAPH_SEED) config.seed = parsePositiveInteger(env.IDGRAPH_SEED, 'IDGRAPH_SEED', 0);
   if (env.NEPTUNE_HOST) {
     config.neptune = {
       host: env.NEPTUNE_HOST,

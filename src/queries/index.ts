@@ -1,0 +1,11 @@
+export { fromVertexId, toVertexId, toCounts, toRecord, type GraphSource } from './graph-source.js';
+export * from './user-identifiers.js';
+export * from './user-behind.js';
+export * from './session-stitching.js';
+export * from './households.js';
+export * from './customer-360.js';
+export * from './busiest-identifiers.js';
+export * from './graph-counts.js';
+export * from './neighbourhood.js';
+export * from './stitching-score.js';
+export * from './query-catalogue.js';
