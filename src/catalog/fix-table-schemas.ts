@@ -66,7 +66,7 @@ export async function fixTableSchemas(catalog: Catalog, options: FixTableSchemas
 
   const plans: { fix: TableSchemaFix; table: GlueTable; expected: readonly GlueColumn[] }[] = [];
   for (const dataset of datasets) {
-    const expected = EXPECTED_SCHEMAS[dataset];
+    const expected = (EXPECTED_SCHEMAS as Record<string, readonly GlueColumn[] | undefined>)[dataset];
     if (!expected) {
       throw new InvalidInputError(kitMessage(catalog.name, `no expected schema for dataset "${dataset}" (known: ${Object.keys(EXPECTED_SCHEMAS).join(', ')})`));
     }

@@ -1,21 +1,10 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DATASETS, GROUND_TRUTH_NAME, datasetFileName, type DatasetName } from '../datagen/dataset-schema.js';
 import { InvalidInputError, kitMessage } from '../errors.js';
 import { groundTruthKey, newBatchId, sourceKey } from './dataset-layout.js';
 import type { ObjectStore, TransferProgress } from './object-store.js';
-
-/**
- * The four source datasets of the original PoC, in pipeline order (DESIGN §5). Kept here until
- * `src/datagen` exports its own `DATASETS`; the names and file naming are the generator's.
- */
-export const SOURCE_DATASETS = ['first_party', 'transactional', 'cookie', 'clickstream'] as const;
-export type SourceDataset = (typeof SOURCE_DATASETS)[number];
-
-/** `<dataset>_data_full.csv` (initial) or `<dataset>_data_inc.csv` (incremental), as the original generator names them. */
-export function sourceFileName(dataset: string, incremental: boolean): string {
-  return `${dataset}_data_${incremental ? 'inc' : 'full'}.csv`;
-}
 
 export interface UploadDatasetsOptions {
   /** Folder `idgraph generate` wrote to. */
@@ -24,8 +13,8 @@ export interface UploadDatasetsOptions {
   incremental?: boolean;
   /** Batch id (`YYYYMMDD_HHmmss`) for an incremental upload; default: now, UTC. */
   batch?: string;
-  /** Datasets to upload; default all four. */
-  datasets?: readonly string[];
+  /** Datasets to upload; default all four (`DATASETS` of the generator). */
+  datasets?: readonly DatasetName[];
   /** Byte progress of each file. */
   onProgress?: (progress: TransferProgress & { dataset: string }) => void;
 }
@@ -55,12 +44,12 @@ export interface UploadReport {
 export async function uploadDatasets(store: ObjectStore, options: UploadDatasetsOptions): Promise<UploadReport> {
   const incremental = options.incremental ?? false;
   const batch = incremental ? (options.batch ?? newBatchId()) : undefined;
-  const datasets = options.datasets ?? SOURCE_DATASETS;
+  const datasets = options.datasets ?? DATASETS;
 
   const planned: UploadedObject[] = [];
   const missing: string[] = [];
   for (const dataset of datasets) {
-    const file = sourceFileName(dataset, incremental);
+    const file = datasetFileName(dataset, incremental);
     const path = join(options.dir, file);
     if (!existsSync(path)) {
       missing.push(file);
@@ -86,7 +75,7 @@ export async function uploadDatasets(store: ObjectStore, options: UploadDatasets
   }
 
   const report: UploadReport = { batch, objects: planned, totalBytes: planned.reduce((n, o) => n + o.bytes, 0) };
-  const truthFile = sourceFileName('ground_truth', incremental);
+  const truthFile = datasetFileName(GROUND_TRUTH_NAME, incremental);
   const truthPath = join(options.dir, truthFile);
   if (existsSync(truthPath)) {
     report.groundTruthKey = groundTruthKey(truthFile, batch);

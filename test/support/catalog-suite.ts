@@ -6,6 +6,7 @@ import { fixTableSchemas } from '../../src/catalog/fix-table-schemas.js';
 import { NotFoundError } from '../../src/errors.js';
 import type { ObjectInfo, ObjectStore } from '../../src/lake/object-store.js';
 import { sourceKey } from '../../src/lake/dataset-layout.js';
+import type { DatasetName } from '../../src/datagen/dataset-schema.js';
 
 export const TABLE_PREFIX = 'poc_identity_graph_';
 
@@ -133,7 +134,7 @@ export function testCatalog(backend: string, factory: CatalogFactory): void {
         const dataset = table.Name.slice(TABLE_PREFIX.length);
         expect(table.Parameters?.classification).toBe('csv');
         expect(table.StorageDescriptor.Location).toBe(`s3://${subject.bucket}/datasets/sources/initial/${dataset}/`);
-        expect(table.StorageDescriptor.Columns).toHaveLength(EXPECTED_SCHEMAS[dataset]!.length);
+        expect(table.StorageDescriptor.Columns).toHaveLength(EXPECTED_SCHEMAS[dataset as DatasetName].length);
       }
     });
 
