@@ -45,7 +45,7 @@ export const checkNoWildcardPolicies: SecurityRule = (parsed) => {
       continue;
     }
     const actions = toList(statement.Action);
-    const resources = toList(statement.Resource);
+    const resources = toResourcePatterns(statement.Resource);
     const wildcardAction = actions.find((action) => action === '*' || /^[a-z0-9-]+:\*$/i.test(action));
     if (wildcardAction && resources.includes('*')) {
       issues.push(createIssue(parsed, 'no-wildcard-policy', path, `allows ${wildcardAction} on *`));
@@ -61,7 +61,7 @@ export const checkNoPassRoleOnWildcard: SecurityRule = (parsed) => {
     if (statement.Effect !== 'Allow') continue;
     const passes = toList(statement.Action).some((action) => /^(\*|iam:\*|iam:PassRole|iam:Pass\*)$/i.test(action));
     if (!passes) continue;
-    const broad = toList(statement.Resource).find((resource) => resource === '*' || /:role\/\*$/.test(resource));
+    const broad = toResourcePatterns(statement.Resource).find((resource) => resource === '*' || /:role\/\*$/.test(resource));
     if (broad !== undefined) issues.push(createIssue(parsed, 'no-passrole-on-wildcard', path, `allows iam:PassRole on ${broad}`));
   }
   return issues;
@@ -292,6 +292,16 @@ function isTrue(value: unknown): boolean {
 function toArray(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** Resource ARNs as patterns: literals, and the template text of `Fn::Sub` (its `${...}` left in). */
+function toResourcePatterns(value: unknown): string[] {
+  return toArray(value).flatMap((item) => {
+    if (typeof item === 'string') return [item];
+    const sub = (item as Record<string, unknown> | null)?.['Fn::Sub'];
+    const text = Array.isArray(sub) ? sub[0] : sub;
+    return typeof text === 'string' ? [text] : [];
+  });
 }
 
 function toList(value: unknown): string[] {

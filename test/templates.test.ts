@@ -1,0 +1,243 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  checkAgainstSpec,
+  checkCrossStackImports,
+  checkReferences,
+  evaluateString,
+  exportsOf,
+  formatIssue,
+  GLUE_MODEL_KEY,
+  GLUE_SCRIPT_KEY,
+  KIT_STACKS,
+  listKitTemplateFiles,
+  loadResourceSpec,
+  parseTemplate,
+  readTemplate,
+  SECURITY_RULES,
+  validateTemplates,
+  type ParsedTemplate,
+  type ResourceSpec,
+} from '../src/infra/index.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'templates');
+const fixture = (name: string) => readTemplate(join(FIXTURES, name));
+
+let spec: ResourceSpec;
+let kit: ParsedTemplate[];
+const byName = (name: string) => kit.find((parsed) => parsed.name === name)!;
+
+beforeAll(async () => {
+  spec = await loadResourceSpec();
+  kit = listKitTemplateFiles().map((file) => readTemplate(file));
+});
+
+describe('parsing CloudFormation YAML', () => {
+  it('turns every short-form tag into its long form', () => {
+    const parsed = parseTemplate(
+      [
+        'Resources:',
+        '  A:',
+        '    Type: AWS::EC2::VPC',
+        '    Properties:',
+        '      Ref: !Ref Param',
+        '      Att: !GetAtt Res.Nested.Attr',
+        '      AttList: !GetAtt [Res, Attr]',
+        '      Sub: !Sub "${AWS::Region}-x"',
+        '      Imp: !ImportValue {"Fn::Sub": "${P}-VpcId"}',
+        '      Join: !Join [",", [a, !Ref B]]',
+        '      Sel: !Select [0, !GetAZs ""]',
+        '      If: !If [Cond, !Base64 x, !Ref "AWS::NoValue"]',
+        '      Cidr: !Cidr [!Ref C, 4, 12]',
+        '      Not: !Not [!Equals [a, b]]',
+        '      Split: !Split [",", !ImportValue x]',
+        '      Map: !FindInMap [M, k, v]',
+      ].join('\n'),
+      'inline.yaml',
+    );
+    expect(parsed.template.Resources.A!.Properties).toEqual({
+      Ref: { Ref: 'Param' },
+      Att: { 'Fn::GetAtt': ['Res', 'Nested.Attr'] },
+      AttList: { 'Fn::GetAtt': ['Res', 'Attr'] },
+      Sub: { 'Fn::Sub': '${AWS::Region}-x' },
+      Imp: { 'Fn::ImportValue': { 'Fn::Sub': '${P}-VpcId' } },
+      Join: { 'Fn::Join': [',', ['a', { Ref: 'B' }]] },
+      Sel: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+      If: { 'Fn::If': ['Cond', { 'Fn::Base64': 'x' }, { Ref: 'AWS::NoValue' }] },
+      Cidr: { 'Fn::Cidr': [{ Ref: 'C' }, 4, 12] },
+      Not: { 'Fn::Not': [{ 'Fn::Equals': ['a', 'b'] }] },
+      Split: { 'Fn::Split': [',', { 'Fn::ImportValue': 'x' }] },
+      Map: { 'Fn::FindInMap': ['M', 'k', 'v'] },
+    });
+    expect(parsed.lineOf('Resources.A.Properties.Sub')).toBe(8);
+  });
+
+  it('rejects an unknown tag, naming file and line', () => {
+    const error = captureError(() => parseTemplate('Resources:\n  A:\n    Type: !Reff X\n', 'x.yaml'));
+    expect(error.name).toBe('InvalidInputError');
+    expect(error.message).toContain('x.yaml:3');
+    expect(error.message).toContain('!Reff');
+  });
+
+  it('rejects broken YAML and duplicate keys, naming the line', () => {
+    const broken = captureError(() => parseTemplate('Resources:\n  A: [\n', 'broken.yaml'));
+    expect(broken.name).toBe('InvalidInputError');
+    expect(broken.message).toMatch(/broken\.yaml:\d+/);
+    const duplicate = captureError(() => parseTemplate('Resources:\n  A:\n    Type: x\n  A:\n    Type: y\n', 'dup.yaml'));
+    expect(duplicate.message).toMatch(/dup\.yaml:4/);
+  });
+
+  it('rejects a template without Resources', () => {
+    expect(captureError(() => parseTemplate('Outputs: {}\n', 'empty.yaml')).name).toBe('InvalidInputError');
+  });
+});
+
+describe('the kit templates', () => {
+  it('are the five stacks, in dependency order', () => {
+    expect(kit.map((parsed) => parsed.name)).toEqual(['vpc', 'iam', 'neptune-core', 'neptune-workbench', 'glue']);
+    expect(KIT_STACKS.map((stack) => stack.name)).toEqual(kit.map((parsed) => parsed.name));
+  });
+
+  it('pass every check: specification, references, imports and security rules', async () => {
+    const { issues, templates } = await validateTemplates({ spec });
+    expect(issues.map(formatIssue)).toEqual([]);
+    expect(templates.reduce((sum, parsed) => sum + Object.keys(parsed.template.Resources).length, 0)).toBeGreaterThan(30);
+  });
+
+  it('use only resource types and properties the specification has', () => {
+    for (const parsed of kit) {
+      for (const resource of Object.values(parsed.template.Resources)) expect(spec.getResourceType(resource.Type), resource.Type).toBeDefined();
+    }
+  });
+
+  it('name Parameters and Outputs in PascalCase, take StackPrefix, and export as <StackPrefix>-<OutputName>', () => {
+    for (const parsed of kit) {
+      expect(parsed.template.Parameters?.StackPrefix, parsed.name).toBeDefined();
+      for (const name of [...Object.keys(parsed.template.Parameters ?? {}), ...Object.keys(parsed.template.Outputs ?? {})]) {
+        expect(name, `${parsed.name}: ${name}`).toMatch(/^[A-Z][A-Za-z0-9]*$/);
+      }
+      for (const declared of exportsOf(parsed, { StackPrefix: 'p' })) expect(declared.name).toBe(`p-${declared.output}`);
+    }
+  });
+
+  it('output every endpoint, role, bucket and name the kit reads', () => {
+    const outputs = new Set(kit.flatMap((parsed) => Object.keys(parsed.template.Outputs ?? {})));
+    for (const name of [
+      'VpcId', 'PrivateSubnetIds', 'NeptuneSecurityGroupId', 'NotebookSecurityGroupId', 'S3GatewayEndpointId',
+      'BucketName', 'NeptuneLoaderRoleArn', 'GlueRoleArn', 'NotebookRoleArn',
+      'NeptuneClusterEndpoint', 'NeptuneClusterReadEndpoint', 'NeptuneClusterPort', 'NeptuneClusterResourceId', 'NeptuneIamAuthEnabled',
+      'NotebookInstanceName', 'GlueDatabaseName', 'GlueCrawlerName', 'GlueJobName', 'GlueScriptS3Path', 'GlueModelS3Path', 'GraphOutputS3Path',
+    ]) {
+      expect(outputs.has(name), name).toBe(true);
+    }
+  });
+
+  it('point the Glue job at the agreed script and model keys', () => {
+    const glue = byName('glue').template;
+    expect(glue.Parameters!.ScriptKey!.Default).toBe(GLUE_SCRIPT_KEY);
+    expect(glue.Parameters!.ModelKey!.Default).toBe(GLUE_MODEL_KEY);
+    const job = glue.Resources.TransformJob!.Properties as Record<string, any>;
+    const values = { ScriptKey: GLUE_SCRIPT_KEY, ModelKey: GLUE_MODEL_KEY, Bucket: 'b', OutputPrefix: 'datasets/graph/initial/' };
+    const substitute = (value: unknown) => evaluateString({ 'Fn::Sub': (value as any)['Fn::Sub'][0] }, values);
+    expect(substitute(job.Command.ScriptLocation)).toBe(`s3://b/${GLUE_SCRIPT_KEY}`);
+    expect(substitute(job.DefaultArguments['--model_s3_path'])).toBe(`s3://b/${GLUE_MODEL_KEY}`);
+  });
+
+  it('run the Workbench on notebook-al2023-v1 with IAM auth and hooks under 16384 characters', () => {
+    const workbench = byName('neptune-workbench').template;
+    expect((workbench.Resources.NotebookInstance!.Properties as any).PlatformIdentifier).toBe('notebook-al2023-v1');
+    const hooks = workbench.Resources.LifecycleConfig!.Properties as Record<string, { Content: any }[]>;
+    for (const hook of [...hooks.OnCreate!, ...hooks.OnStart!]) {
+      const sub = hook.Content['Fn::Base64']['Fn::Sub'];
+      const text: string = Array.isArray(sub) ? sub[0] : sub;
+      // Base64 grows 4/3; the limit applies to the encoded content.
+      expect(Math.ceil(text.length / 3) * 4 + 400).toBeLessThan(16384);
+    }
+    expect(JSON.stringify(hooks.OnStart)).toContain('GRAPH_NOTEBOOK_AUTH_MODE=IAM');
+  });
+});
+
+describe('the specification check', () => {
+  it('catches unknown types and properties, missing required properties and wrong shapes', () => {
+    const messages = checkAgainstSpec(fixture('bad-spec.yaml'), spec).map(formatIssue);
+    expect(messages.some((m) => m.includes('has no property IAMAuthEnabled'))).toBe(true);
+    expect(messages.some((m) => m.includes('unknown resource type AWS::Neptune::Widget'))).toBe(true);
+    expect(messages.some((m) => m.includes('AWS::IAM::Role requires property AssumeRolePolicyDocument'))).toBe(true);
+    expect(messages.some((m) => m.includes('Policies expects a list'))).toBe(true);
+    expect(messages.some((m) => m.includes('has no property ScriptLocaton'))).toBe(true);
+    // The line of the misspelt property, for the reader's editor.
+    expect(messages.find((m) => m.includes('IAMAuthEnabled'))).toMatch(/bad-spec\.yaml:9:/);
+  });
+});
+
+describe('the reference check', () => {
+  it('catches Ref, GetAtt, Sub, DependsOn and condition names that resolve to nothing', () => {
+    const messages = checkReferences(fixture('bad-references.yaml'), spec).map((issue) => issue.message);
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Ref names VpcCidr'),
+        expect.stringContaining('AWS::EC2::VPC has no attribute VpcIdentifier'),
+        expect.stringContaining('If names unknown condition IsStaging'),
+        expect.stringContaining('${Environment}'),
+        expect.stringContaining('DependsOn names unknown resource Gateway'),
+      ]),
+    );
+    expect(messages).toHaveLength(5);
+  });
+});
+
+describe('the cross-stack import check', () => {
+  it('catches an import whose name no stack exports', () => {
+    const issues = checkCrossStackImports([fixture('bad-import-producer.yaml'), fixture('bad-import-consumer.yaml')]);
+    expect(issues.map((issue) => issue.message)).toEqual(['imports identity-graph-VPCID, which no stack exports']);
+    expect(issues[0]!.line).toBe(12);
+  });
+
+  it('catches an import of a stack deployed later', () => {
+    const reversed = [...kit].reverse();
+    const issues = checkCrossStackImports(reversed, { StackPrefix: 'x' });
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.every((issue) => issue.message.includes('deployed later'))).toBe(true);
+  });
+
+  it('resolves every kit import, whatever the prefix', () => {
+    expect(checkCrossStackImports(kit, { StackPrefix: 'another-prefix' })).toEqual([]);
+  });
+});
+
+describe('security rules', () => {
+  for (const [id, rule] of Object.entries(SECURITY_RULES)) {
+    it(`${id}: catches test/fixtures/templates/bad-${id}.yaml and passes the kit templates`, () => {
+      const bad = fixture(`bad-${id}.yaml`);
+      const found = rule(bad);
+      expect(found.length, `${id} found nothing in its bad fixture`).toBeGreaterThan(0);
+      expect(found.every((issue) => issue.rule === id && issue.line !== undefined)).toBe(true);
+      for (const parsed of kit) expect(rule(parsed).map(formatIssue)).toEqual([]);
+      // The bad fixtures are otherwise valid CloudFormation, so only the rule objects to them.
+      expect(checkAgainstSpec(bad, spec).map(formatIssue)).toEqual([]);
+    });
+  }
+
+  it('reports each defect of the original, one finding per bad rule', () => {
+    expect(SECURITY_RULES['no-open-ingress']!(fixture('bad-no-open-ingress.yaml')).map((i) => i.message)).toEqual([
+      'NeptuneSecurityGroup admits 0.0.0.0/0',
+      'ExtraIngress admits ::/0',
+    ]);
+    expect(SECURITY_RULES['no-wildcard-policy']!(fixture('bad-no-wildcard-policy.yaml'))).toHaveLength(2);
+    expect(SECURITY_RULES['no-default-passwords']!(fixture('bad-no-default-passwords.yaml')).map((i) => i.path)).toEqual([
+      'Parameters.DbPassword.Default',
+      'Parameters.DbPassword',
+      'Resources.Database.Properties.MasterUserPassword',
+    ]);
+    expect(SECURITY_RULES['bucket-tls-required']!(fixture('bad-bucket-tls-required.yaml'))).toHaveLength(2);
+  });
+});
+
+function captureError(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
