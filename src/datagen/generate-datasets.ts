@@ -301,17 +301,24 @@ async function writeSessions(context: PassContext): Promise<void> {
   const { brandDomains, urlPaths, appIds } = pools;
   let webSeen = 0;
   let appSeen = 0;
+  let awaySeen = 0;
 
   for (let s = 0; s < total; s++) {
     const isWeb = Math.floor(((s + 1) * web) / total) > Math.floor((s * web) / total);
     let person: number;
     let device = -1;
+    let mustBeHome = false;
     if (isWeb) {
       person = rng.nextInt(persons);
+    } else if (!options.incremental && appSeen < plan.devices) {
+      // In a full batch the first app sessions visit every device once, and the first of those
+      // every household at home (device h belongs to household h's founder), so the distinct
+      // device ids and IPs are exactly the pools (given enough sessions), as the flag promises.
+      device = appSeen++;
+      person = population.deviceOwner(device);
+      mustBeHome = device < plan.households;
     } else {
-      // In a full batch the first app sessions visit every device once, so the number of
-      // distinct device ids is exactly the pool size (when there are enough sessions).
-      device = !options.incremental && appSeen < plan.devices ? appSeen : rng.nextInt(devices);
+      device = rng.nextInt(devices);
       person = population.deviceOwner(device);
       appSeen++;
     }
@@ -319,7 +326,9 @@ async function writeSessions(context: PassContext): Promise<void> {
     const userName = population.userName(person);
     const loggedIn = rng.chance(isWeb ? WEB_LOGGED_IN : APP_LOGGED_IN);
     const shownUser = loggedIn ? userName : '';
-    const awayIndex = rng.chance(isWeb ? WEB_AT_HOME : APP_AT_HOME) ? -1 : population.awayIpIndex(rng.nextUint32());
+    const atHome = rng.chance(isWeb ? WEB_AT_HOME : APP_AT_HOME) || mustBeHome;
+    // Away networks are visited in turn, so each is seen once there are enough away sessions.
+    const awayIndex = atHome ? -1 : population.awayIpIndex(awaySeen++);
     const ip = population.ip(awayIndex === -1 ? population.homeIpIndex(household) : awayIndex);
 
     const events = 1 + rng.nextInt(40);

@@ -53,7 +53,8 @@ export const MAX_IP_INDEX = 1 << 24;
  * distinct addresses whatever the first octet is.
  */
 export function formatIpv4(seed: number, index: number): string {
-  let x = (index ^ (seed & 0xffffff)) & 0xffffff;
+  // The seed picks where the permutation starts, so the one index that maps to x.0.0.0 is rarely a small one.
+  let x = (index + mixHash32(seed, 0, 0x1f0)) & 0xffffff;
   x = Math.imul(x, 0x2c1b3c6d) & 0xffffff;
   x ^= x >>> 12;
   x = Math.imul(x, 0x297a2d39) & 0xffffff;

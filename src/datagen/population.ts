@@ -314,9 +314,14 @@ export class Population {
     return agents[mixHash32(this.seed, person, SALT.browser + (second ? 1 : 0)) % agents.length]!;
   }
 
-  /** Device k: devices below plan.devices belong to initial-batch people, the rest to new people. */
+  /**
+   * Device k: devices below plan.devices belong to initial-batch people, the rest to new people.
+   * Device h < households belongs to household h's founding member (person h), so that visiting
+   * every device once also visits every household (see writeSessions).
+   */
   deviceOwner(device: number): number {
-    const { devices, basePersons, newPersons } = this.plan;
+    const { devices, households, basePersons, newPersons } = this.plan;
+    if (device < households && device < devices) return device;
     const h = mixHash32(this.seed, device, SALT.deviceOwner);
     return device < devices ? h % basePersons : basePersons + (h % newPersons);
   }
