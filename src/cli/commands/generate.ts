@@ -29,13 +29,17 @@ function formatTable(rows: string[][]): string {
     .join('\n');
 }
 
-/** Prints "generate: clickstream 120000/750000 rows" on stderr at most once a second. */
-function createProgressPrinter(io: CliIo): (progress: GenerateProgress) => void {
+/**
+ * Prints "generate: clickstream 120000/750000 rows (3.0 s)" on stderr, first after `intervalMs`
+ * and then at most once per `intervalMs`, so short runs stay quiet; on a terminal it redraws
+ * one line.
+ */
+export function createProgressPrinter(io: CliIo, intervalMs = PROGRESS_INTERVAL_MS): (progress: GenerateProgress) => void {
   const started = Date.now();
   let lastPrinted = started;
   return (progress) => {
     const now = Date.now();
-    if (now - lastPrinted < PROGRESS_INTERVAL_MS) return;
+    if (now - lastPrinted < intervalMs) return;
     lastPrinted = now;
     const text = `generate: ${progress.dataset} ${progress.rows}/${progress.totalRows} rows (${((now - started) / 1000).toFixed(1)} s)`;
     io.stderr(io.isTty ? `\r${text}\u001b[K` : `${text}\n`);
