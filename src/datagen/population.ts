@@ -1,7 +1,6 @@
 import { formatIpv4, formatIsoDate, formatUuid } from './identifiers.js';
 import { mixHash32, mixUnit } from './random.js';
 import type { ValuePools } from './value-pools.js';
-import { quoteCsvField } from '../csv/index.js';
 
 /**
  * The simulated world behind the datasets: people grouped in households, each household with a
@@ -196,11 +195,11 @@ export class Population {
     return names[mixHash32(this.seed, person, SALT.firstName) % names.length]!;
   }
 
-  private lastName(person: number): string {
+  private lastName(person: number, household = this.householdOf(person)): string {
     const names = this.pools.lastNames;
     const family = mixUnit(this.seed, person, SALT.lastNameChoice) < SHARE_FAMILY_NAME;
     const index = family
-      ? mixHash32(this.seed, this.householdOf(person), SALT.lastNameHousehold)
+      ? mixHash32(this.seed, household, SALT.lastNameHousehold)
       : mixHash32(this.seed, person, SALT.lastNameOwn);
     return names[index % names.length]!;
   }
@@ -214,11 +213,14 @@ export class Population {
   }
 
   email(person: number): string {
+    return `${this.firstName(person)}.${this.lastName(person)}${person}@${this.emailDomain(person)}`;
+  }
+
+  private emailDomain(person: number): string {
     const domains = this.pools.emailDomains;
     const h = mixHash32(this.seed, person, SALT.emailDomain);
     // Three in four addresses at the big free-mail providers (the first six domains).
-    const domain = (h & 3) !== 0 ? domains[(h >>> 2) % 6]! : domains[(h >>> 2) % domains.length]!;
-    return `${this.firstName(person)}.${this.lastName(person)}${person}@${domain}`;
+    return (h & 3) !== 0 ? domains[(h >>> 2) % 6]! : domains[(h >>> 2) % domains.length]!;
   }
 
   /** 10 digits, a bijection of the index: unique. */
@@ -238,12 +240,13 @@ export class Population {
   streetAddress(household: number): string {
     const building = 1 + (mixHash32(this.seed, household, SALT.building) % 9_999);
     const street = this.pools.streetNames[mixHash32(this.seed, household, SALT.street) % this.pools.streetNames.length]!;
+    // Pool parts hold no CSV specials (see buildValuePools), so only the added comma needs quotes.
     if (mixUnit(this.seed, household, SALT.secondaryChoice) < 1 / 3) {
       const secondary =
         this.pools.secondaryAddresses[mixHash32(this.seed, household, SALT.secondary) % this.pools.secondaryAddresses.length]!;
-      return quoteCsvField(`${building} ${street}, ${secondary}`);
+      return `"${building} ${street}, ${secondary}"`;
     }
-    return quoteCsvField(`${building} ${street}`);
+    return `${building} ${street}`;
   }
 
   /** Five digits, leading zeros kept: "01234". */
@@ -284,10 +287,15 @@ export class Population {
   firstPartyLine(person: number, returning: boolean): string {
     const household = this.householdOf(person);
     const points = this.loyaltyPoints(person, returning);
+    const name = `${this.firstName(person)}_${this.lastName(person, household)}`;
     return (
-      this.userName(person) +
+      name +
+      person +
       ',' +
-      this.email(person) +
+      name.replace('_', '.') +
+      person +
+      '@' +
+      this.emailDomain(person) +
       ',' +
       this.phoneNumber(person, returning && this.phoneChanged(person)) +
       ',' +

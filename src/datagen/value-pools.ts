@@ -25,6 +25,7 @@ export interface ValuePools {
   /** Lower-case ASCII letters only: they build user names and e-mail addresses. */
   firstNames: string[];
   lastNames: string[];
+  /** Free of commas, quotes and line breaks. */
   streetNames: string[];
   /** "Apt. 123", "Suite 456": appended after a comma, which makes the address a quoted field. */
   secondaryAddresses: string[];
@@ -74,6 +75,11 @@ function toSlug(text: string): string {
     .replace(/^-|-$/g, '');
 }
 
+/** Drops values holding a comma, quote or line break ('' is skipped by drawDistinct). */
+function withoutCsvSpecials(text: string): string {
+  return /[",\r\n]/.test(text) ? '' : text;
+}
+
 /** Calls `make` until `size` distinct non-empty values are found (or attempts run out). */
 function drawDistinct(size: number, make: () => string): string[] {
   const seen = new Set<string>();
@@ -93,8 +99,11 @@ export function buildValuePools(seed: number): ValuePools {
   faker.seed(seed);
   const firstNames = drawDistinct(POOL_SIZES.firstNames, () => toAsciiLetters(faker.person.firstName()));
   const lastNames = drawDistinct(POOL_SIZES.lastNames, () => toAsciiLetters(faker.person.lastName()));
-  const streetNames = drawDistinct(POOL_SIZES.streetNames, () => faker.location.street());
-  const secondaryAddresses = drawDistinct(POOL_SIZES.secondaryAddresses, () => faker.location.secondaryAddress());
+  // Addresses are assembled per row without a quoting check: keep CSV specials out of their parts.
+  const streetNames = drawDistinct(POOL_SIZES.streetNames, () => withoutCsvSpecials(faker.location.street()));
+  const secondaryAddresses = drawDistinct(POOL_SIZES.secondaryAddresses, () =>
+    withoutCsvSpecials(faker.location.secondaryAddress()),
+  );
   const countries = drawDistinct(POOL_SIZES.countries, () => faker.location.country());
   const cities = drawDistinct(POOL_SIZES.cities, () => faker.location.city()).map((city) => ({
     city: quoteCsvField(city),
