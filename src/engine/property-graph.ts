@@ -47,6 +47,21 @@ export class VertexProperty {
     /** The vertex holding this property. */
     readonly vertex: Vertex,
   ) {}
+  hashKey(): string {
+    return 'VP' + typeof this.id + ':' + String(this.id);
+  }
+  compareTo(other: unknown): number {
+    return compareIds(this.id, (other as VertexProperty).id);
+  }
+  get orderRank(): number {
+    return 7;
+  }
+}
+
+/** Orders element ids (numbers before strings), as `order()` orders elements by id. */
+function compareIds(a: ElementId, b: ElementId): number {
+  if (typeof a !== typeof b) return typeof a === 'number' ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -70,6 +85,15 @@ export class Vertex {
   ) {
     this.label = label;
   }
+  hashKey(): string {
+    return 'V' + typeof this.id + ':' + String(this.id);
+  }
+  compareTo(other: unknown): number {
+    return compareIds(this.id, (other as Vertex).id);
+  }
+  get orderRank(): number {
+    return 5;
+  }
 }
 
 /** An edge: id, one label, its two vertices and single-cardinality properties as `[key, value, ...]`. */
@@ -83,6 +107,15 @@ export class Edge {
     readonly outV: Vertex,
     readonly inV: Vertex,
   ) {}
+  hashKey(): string {
+    return 'E' + typeof this.id + ':' + String(this.id);
+  }
+  compareTo(other: unknown): number {
+    return compareIds(this.id, (other as Edge).id);
+  }
+  get orderRank(): number {
+    return 6;
+  }
 }
 
 /** Opaque vertex handle for the loader and readers. */

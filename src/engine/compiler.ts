@@ -1,0 +1,205 @@
+/**
+ * Compiles Gremlin bytecode (the `gremlin` driver's `Bytecode`: `[name, ...args]` instructions)
+ * into a pipeline of lazy stages — each stage maps an iterable of traversers to another — so
+ * `limit()` on a large graph stops pulling early. Modulators (`by`, `option`, `with`, `from`,
+ * `to`, and `times`/`until`/`emit` around `repeat`) are gathered onto the step they modulate, as
+ * TinkerPop's `GraphTraversal` does (https://tinkerpop.apache.org/docs/3.7.3/reference/#graph-traversal-steps).
+ */
+import { InvalidInputError, kitMessage } from '../errors.js';
+import type { PropertyGraph } from './property-graph.js';
+import { Traverser } from './traverser.js';
+
+/** The engine's error backend tag: messages read `[kit] [engine] ...`. */
+export const ENGINE = 'engine';
+
+/** Raises an error naming the step and the reason. */
+export function stepError(step: string, reason: string, cause?: unknown): never {
+  throw new InvalidInputError(kitMessage(ENGINE, `${step}(): ${reason}`), { cause });
+}
+
+/** One bytecode instruction: the step name, then its arguments. */
+export type Instruction = readonly unknown[];
+
+/** Bytecode as the driver builds it. */
+export interface BytecodeLike {
+  sourceInstructions: Instruction[];
+  stepInstructions: Instruction[];
+}
+
+/** A stage of the pipeline: traversers in, traversers out, lazily. */
+export type Stage = (input: Iterable<Traverser>) => Iterable<Traverser>;
+
+/** The modulators following a step in the bytecode. */
+export interface Modulators {
+  by: unknown[][];
+  option: unknown[][];
+  with: unknown[][];
+  from?: unknown[];
+  to?: unknown[];
+  /** For repeat: `times`/`until`/`emit` before (`pre`) or after the step. */
+  loop: { name: string; args: unknown[]; pre: boolean }[];
+  /** Step labels (`as`) that follow the step directly. */
+  labels: string[];
+  /** The instructions after this step and its modulators (for index selection by `V()`). */
+  next: readonly Instruction[];
+}
+
+/** Execution context shared by a traversal and all its children. */
+export interface ExecutionContext {
+  readonly graph: PropertyGraph;
+  readonly sideEffects: Map<string, unknown>;
+  /** Reducers of `withSideEffect(key, value, operator)`. */
+  readonly sideEffectReducers: Map<string, unknown>;
+  /** True when some step needs paths (path, select, simplePath ...); otherwise paths are not kept. */
+  trackPath: boolean;
+  /** Initial sack value (from `withSack`), a function so mutable seeds are copied per traverser. */
+  sackInit?: () => unknown;
+  /** The merge operator of `withSack(value, operator)` (used by barriers merging traversers). */
+  sackMerge?: unknown;
+  /** `withBulk(false)`: each traverser counts once. */
+  bulk: boolean;
+  /** Absolute deadline in ms since epoch, or Infinity. */
+  deadline: number;
+  /** Source configuration (`with(key, value)`) and strategies. */
+  readonly config: Map<string, unknown>;
+  readonly strategies: { name: string; config: Map<string, unknown> }[];
+  /** Counts calls, to read the clock only every so often. */
+  ticks: number;
+}
+
+/** Throws when the evaluation timeout has passed; cheap enough to call per element. */
+export function checkDeadline(ctx: ExecutionContext): void {
+  if ((++ctx.ticks & 1023) !== 0 || ctx.deadline === Infinity) return;
+  if (Date.now() > ctx.deadline) {
+    throw new DeadlineError(kitMessage(ENGINE, `evaluation exceeded the timeout`));
+  }
+}
+
+/** The evaluation timeout passed (Gremlin Server reports it the same way, with a timeout status). */
+export class DeadlineError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeadlineExceededError';
+  }
+}
+
+/** A compiled traversal: run it from any starts. */
+export class Pipeline {
+  constructor(
+    readonly stages: Stage[],
+    readonly instructions: readonly Instruction[],
+  ) {}
+
+  run(starts: Iterable<Traverser>): Iterable<Traverser> {
+    let it = starts;
+    for (const stage of this.stages) it = stage(it);
+    return it;
+  }
+
+  /** Runs from one traverser. */
+  runFrom(t: Traverser): Iterable<Traverser> {
+    return this.run([t]);
+  }
+
+  /** True when the pipeline has no steps (`__.identity()`-like). */
+  get isEmpty(): boolean {
+    return this.stages.length === 0;
+  }
+}
+
+/** Compiles one step with its modulators. */
+export type StepCompiler = (args: unknown[], mods: Modulators, c: Compiler) => Stage;
+
+/** Marks the traverser that starts a root traversal (before `V()`, `inject()` ...). */
+export const ROOT: unique symbol = Symbol('root');
+
+/** True for an argument that is a child traversal (an anonymous `GraphTraversal` or `Bytecode`). */
+export function isTraversalArg(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  const o = x as { getBytecode?: unknown; stepInstructions?: unknown };
+  return typeof o.getBytecode === 'function' || Array.isArray(o.stepInstructions);
+}
+
+/** The bytecode of a child traversal argument. */
+export function bytecodeOf(x: unknown): BytecodeLike {
+  const o = x as { getBytecode?: () => BytecodeLike };
+  return typeof o.getBytecode === 'function' ? o.getBytecode() : (x as BytecodeLike);
+}
+
+const ALWAYS_MODULATORS = new Set(['by', 'option', 'with', 'from', 'read', 'write']);
+const LOOP_MODULATORS = new Set(['times', 'until', 'emit']);
+/** Steps whose presence means traversers must carry paths. */
+const PATH_STEPS = new Set(['path', 'simplePath', 'cyclicPath', 'select', 'where', 'match', 'tree', 'as', 'dedup', 'math', 'project', 'addE', 'sack']);
+
+/** True when the step is a `to(Direction, labels...)` vertex step rather than the `to()` modulator. */
+function isToStep(args: readonly unknown[]): boolean {
+  const first = args[0] as { typeName?: string } | undefined;
+  return first !== undefined && first !== null && typeof first === 'object' && first.typeName === 'Direction';
+}
+
+/** Turns bytecode into pipelines, with a table of step compilers. */
+export class Compiler {
+  constructor(
+    readonly ctx: ExecutionContext,
+    private readonly table: Record<string, StepCompiler>,
+  ) {}
+
+  /** True when any instruction (in children too) needs paths. */
+  static needsPath(instructions: readonly Instruction[]): boolean {
+    for (const ins of instructions) {
+      if (PATH_STEPS.has(ins[0] as string)) return true;
+      for (const a of ins.slice(1)) {
+        if (isTraversalArg(a) && Compiler.needsPath(bytecodeOf(a).stepInstructions)) return true;
+        if (Array.isArray(a)) for (const x of a) if (isTraversalArg(x) && Compiler.needsPath(bytecodeOf(x).stepInstructions)) return true;
+        if (a instanceof Map) for (const x of a.values()) if (isTraversalArg(x) && Compiler.needsPath(bytecodeOf(x).stepInstructions)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Compiles a child traversal argument. */
+  child(arg: unknown): Pipeline {
+    return this.compile(bytecodeOf(arg).stepInstructions);
+  }
+
+  compile(instructions: readonly Instruction[]): Pipeline {
+    const stages: Stage[] = [];
+    let pending: Modulators['loop'] = [];
+    let i = 0;
+    while (i < instructions.length) {
+      const ins = instructions[i]!;
+      const name = ins[0] as string;
+      const args = ins.slice(1);
+      if (LOOP_MODULATORS.has(name)) {
+        // times/until/emit before a repeat(): checked before each iteration (while-do).
+        pending.push({ name, args, pre: true });
+        i++;
+        continue;
+      }
+      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], next: [] };
+      pending = [];
+      let j = i + 1;
+      for (; j < instructions.length; j++) {
+        const m = instructions[j]!;
+        const mName = m[0] as string;
+        const mArgs = m.slice(1);
+        if (mName === 'by') mods.by.push(mArgs);
+        else if (mName === 'option') mods.option.push(mArgs);
+        else if (mName === 'with') mods.with.push(mArgs);
+        else if (mName === 'from') mods.from = mArgs;
+        else if (mName === 'to' && !isToStep(mArgs)) mods.to = mArgs;
+        else if (ALWAYS_MODULATORS.has(mName)) continue;
+        else if (name === 'repeat' && LOOP_MODULATORS.has(mName)) mods.loop.push({ name: mName, args: mArgs, pre: false });
+        else break;
+      }
+      const stepName = name === 'to' && isToStep(args) ? 'toDirection' : name;
+      mods.next = instructions.slice(j);
+      const compileStep = this.table[stepName];
+      if (!compileStep) stepError(name, `unsupported step`);
+      stages.push(compileStep(args, mods, this));
+      i = j;
+    }
+    if (pending.length > 0) stepError(pending[0]!.name, 'must modulate a repeat() step');
+    return new Pipeline(stages, instructions);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Runs `gremlin` driver bytecode against a PropertyGraph: applies the source instructions
+ * (`withSideEffect`, `withSack`, `withBulk`, `withStrategies`, `with`), compiles the steps and
+ * drains the pipeline into driver `Traverser`s (object + bulk), honouring an evaluation timeout.
+ */
+import gremlin from 'gremlin';
+import { DeadlineExceededError, InvalidInputError, KitError, kitMessage } from '../errors.js';
+import type { BytecodeLike, ExecutionContext, StepCompiler } from './compiler.js';
+import { Compiler, DeadlineError, ENGINE, ROOT, stepError } from './compiler.js';
+import type { PropertyGraph } from './property-graph.js';
+import { enumName, rejectLambda } from './step-helpers.js';
+import { branchSteps } from './steps-branch.js';
+import { filterSteps } from './steps-filter.js';
+import { graphSteps } from './steps-graph.js';
+import { mapSteps } from './steps-map.js';
+import { mutationSteps } from './steps-mutation.js';
+import { reduceSteps } from './steps-reduce.js';
+import { selectSteps } from './steps-select.js';
+import { textSteps } from './steps-text.js';
+import { toDriverValue } from './to-driver-value.js';
+import { Traverser } from './traverser.js';
+import { strategySteps, applyStrategies } from './strategies.js';
+
+/** Options of one evaluation. */
+export interface ExecuteOptions {
+  /** Abort with DeadlineExceededError after this many milliseconds (default: no limit). */
+  evaluationTimeoutMs?: number;
+}
+
+/** A result traverser as the driver represents it: the object and how many times it counts. */
+export interface ResultTraverser {
+  object: unknown;
+  bulk: number;
+}
+
+/** Every step the interpreter knows, by bytecode name. */
+export const STEP_TABLE: Record<string, StepCompiler> = {
+  ...graphSteps,
+  ...filterSteps,
+  ...mapSteps,
+  ...selectSteps,
+  ...reduceSteps,
+  ...branchSteps,
+  ...mutationSteps,
+  ...textSteps,
+  ...strategySteps,
+};
+
+const MUTATING = new Set(['addV', 'addE', 'property', 'drop', 'mergeV', 'mergeE']);
+
+/** Copies a sack seed so each traverser gets its own mutable value. */
+function copySeed(seed: unknown): () => unknown {
+  if (Array.isArray(seed)) return () => [...seed];
+  if (seed instanceof Map) return () => new Map(seed);
+  return () => seed;
+}
+
+/** Builds the execution context from the bytecode's source instructions. */
+export function createContext(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions = {}): ExecutionContext {
+  const ctx: ExecutionContext = {
+    graph,
+    sideEffects: new Map(),
+    sideEffectReducers: new Map(),
+    trackPath: Compiler.needsPath(bytecode.stepInstructions),
+    bulk: true,
+    deadline: options.evaluationTimeoutMs !== undefined && options.evaluationTimeoutMs > 0 ? Date.now() + options.evaluationTimeoutMs : Infinity,
+    config: new Map(),
+    strategies: [],
+    ticks: 0,
+  };
+  for (const ins of bytecode.sourceInstructions) {
+    const [name, ...args] = ins as [string, ...unknown[]];
+    switch (name) {
+      case 'withSideEffect': {
+        rejectLambda('withSideEffect', args[1]);
+        const v = args[1];
+        ctx.sideEffects.set(String(args[0]), Array.isArray(v) ? [...v] : v instanceof Map ? new Map(v) : v);
+        if (args.length > 2) ctx.sideEffectReducers.set(String(args[0]), args[2]);
+        break;
+      }
+      case 'withSack':
+        rejectLambda('withSack', args[0]);
+        ctx.sackInit = copySeed(args[0]);
+        if (args.length > 1) {
+          rejectLambda('withSack', args[1]);
+          ctx.sackMerge = args[args.length - 1];
+        }
+        break;
+      case 'withBulk':
+        ctx.bulk = args[0] !== false;
+        break;
+      case 'withPath':
+        ctx.trackPath = true;
+        break;
+      case 'with': {
+        const key = String(args[0]);
+        ctx.config.set(key, args.length > 1 ? args[1] : true);
+        if (key === 'evaluationTimeout' || key === 'scriptEvaluationTimeout') {
+          const ms = Number(args[1]);
+          if (ms > 0) ctx.deadline = Math.min(ctx.deadline, Date.now() + ms);
+        }
+        break;
+      }
+      case 'withStrategies':
+        for (const s of args) {
+          const strategy = s as { fqcn?: string; configuration?: Record<string, unknown> | Map<string, unknown> };
+          const fqcn = String(strategy.fqcn ?? (s as { constructor?: { name?: string } }).constructor?.name ?? '');
+          const simple = fqcn.slice(fqcn.lastIndexOf('.') + 1);
+          const config = strategy.configuration instanceof Map ? strategy.configuration : new Map(Object.entries(strategy.configuration ?? {}));
+          ctx.strategies.push({ name: simple, config });
+        }
+        break;
+      case 'withoutStrategies':
+        break;
+      case 'withComputer':
+        stepError('withComputer', 'GraphComputer (OLAP) traversals are not supported by the embedded engine');
+        break;
+      default:
+        stepError(name, 'unsupported source step');
+    }
+  }
+  return ctx;
+}
+
+/** Compiles and runs bytecode synchronously; returns result traversers with engine values. */
+export function runBytecode(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions = {}): ResultTraverser[] {
+  try {
+    const ctx = createContext(graph, bytecode, options);
+    const instructions = applyStrategies(ctx, bytecode.stepInstructions);
+    if (ctx.strategies.some((s) => s.name === 'ReadOnlyStrategy') && instructions.some((i) => MUTATING.has(i[0] as string))) {
+      throw new InvalidInputError(kitMessage(ENGINE, 'The provided traversal has a mutating step and thus is not read only'));
+    }
+    const compiler = new Compiler(ctx, STEP_TABLE);
+    const pipeline = compiler.compile(instructions);
+    const root = new Traverser(ROOT, 1, null, null, ctx.sackInit?.());
+    const out: ResultTraverser[] = [];
+    const last = instructions[instructions.length - 1]?.[0];
+    for (const t of pipeline.run([root])) {
+      if (t.obj === ROOT) continue;
+      if (last === 'none') continue;
+      out.push({ object: t.obj, bulk: ctx.bulk ? t.bulk : 1 });
+    }
+    return out;
+  } catch (error) {
+    throw normalizeError(error);
+  }
+}
+
+function normalizeError(error: unknown): Error {
+  if (error instanceof DeadlineError) return new DeadlineExceededError(error.message, { cause: error });
+  if (error instanceof KitError) return error;
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return new InvalidInputError(kitMessage(ENGINE, 'the traversal recursed too deeply (an unbounded repeat()?)'), { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new InvalidInputError(kitMessage(ENGINE, message), { cause: error });
+}
+
+/**
+ * Executes driver bytecode (`process.Bytecode`, or anything with source/step instructions)
+ * and resolves to driver `Traverser`s whose objects are still engine values; see
+ * `toDriverValue` (or `executeToDriver`) for the driver's structure values.
+ */
+export async function executeBytecode(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions = {}): Promise<InstanceType<typeof gremlin.process.Traverser>[]> {
+  return runBytecode(graph, bytecode, options).map((r) => new gremlin.process.Traverser(r.object, r.bulk));
+}
+
+/** Like executeBytecode, with objects converted to driver structure values. */
+export async function executeToDriver(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions = {}): Promise<InstanceType<typeof gremlin.process.Traverser>[]> {
+  return runBytecode(graph, bytecode, options).map((r) => new gremlin.process.Traverser(toDriverValue(r.object, graph), r.bulk));
+}
+
+export { enumName, toDriverValue };
