@@ -90,7 +90,8 @@ async function expectedVertexIds(dir: string, incremental: boolean): Promise<Map
   return out;
 }
 
-function checkGraph(graph: GraphFiles, expected: Map<string, Set<string>>) {
+/** `earlier`: vertices of earlier loads, already in the graph (valid endpoints of a batch's edges). */
+function checkGraph(graph: GraphFiles, expected: Map<string, Set<string>>, earlier = new Map<string, string>()) {
   for (const [label, ids] of expected) {
     const emitted = new Set([...graph.vertices].filter(([, l]) => l === label).map(([id]) => id));
     expect(emitted.size, `${label} vertex count`).toBe(ids.size);
@@ -98,14 +99,13 @@ function checkGraph(graph: GraphFiles, expected: Map<string, Set<string>>) {
   }
   const problems: string[] = [];
   for (const edge of graph.edges) {
-    if (!graph.vertices.has(edge.from)) problems.push(`${edge.id}: missing ~from ${edge.from}`);
-    if (!graph.vertices.has(edge.to)) problems.push(`${edge.id}: missing ~to ${edge.to}`);
+    const fromLabel = graph.vertices.get(edge.from) ?? earlier.get(edge.from);
+    const toLabel = graph.vertices.get(edge.to) ?? earlier.get(edge.to);
+    if (!fromLabel) problems.push(`${edge.id}: missing ~from ${edge.from}`);
+    if (!toLabel) problems.push(`${edge.id}: missing ~to ${edge.to}`);
     // Each edge joins the labels its declaration names.
     const fits = GRAPH_MODEL.edges.some(
-      (d) =>
-        d.label === edge.label &&
-        d.from.some((f) => f.label === graph.vertices.get(edge.from)) &&
-        d.to.some((t) => t.label === graph.vertices.get(edge.to)),
+      (d) => d.label === edge.label && d.from.some((f) => f.label === fromLabel) && d.to.some((t) => t.label === toLabel),
     );
     if (!fits) problems.push(`${edge.id}: endpoint labels`);
   }
@@ -163,8 +163,11 @@ describe('runLocalTransform on generated data (datagen → upload → crawl → 
   it('writes the incremental batch to its own prefix, reusing the ids of returning users and their devices', async () => {
     expect(incremental.prefix).toBe(`datasets/graph/incremental/${BATCH}/`);
     const batchGraph = await readGraph(store, graphPrefix(BATCH));
-    checkGraph(batchGraph, await expectedVertexIds(join(dir, 'generated'), true));
     const initialGraph = await readGraph(store, graphPrefix());
+    checkGraph(batchGraph, await expectedVertexIds(join(dir, 'generated'), true), initialGraph.vertices);
+    // Purchases of customers known only from the initial load still become edges.
+    const purchases = incremental.sources.find((s) => s.dataset === 'transactional')!.rows;
+    expect(batchGraph.edges.filter((e) => e.label === 'hasPurchased').length).toBe(purchases);
     const shared = (label: string) => [...batchGraph.vertices].filter(([id, l]) => l === label && initialGraph.vertices.get(id) === label);
     const returningUsers = shared('User');
     expect(returningUsers.length).toBeGreaterThan(0);

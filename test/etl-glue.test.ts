@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetJobRunCommand, GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { GetJobRunCommand, GlueClient, StartJobRunCommand, type JobRunState } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY, GRAPH_MODEL, buildTransformSql, glueScriptPath, prepareGlueTransform, runGlueTransform } from '../src/etl/index.js';
@@ -57,7 +57,7 @@ describe('runGlueTransform', () => {
     expect(sleeps).toEqual([5_000, 10_000, 20_000]);
   });
 
-  it.each(['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'])('surfaces the ErrorMessage of a run that ends %s', async (state) => {
+  it.each<JobRunState>(['FAILED', 'TIMEOUT', 'STOPPED', 'ERROR'])('surfaces the ErrorMessage of a run that ends %s', async (state) => {
     glueMock.on(StartJobRunCommand).resolves({ JobRunId: 'jr_2' });
     glueMock
       .on(GetJobRunCommand)

@@ -1,4 +1,5 @@
-import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,14 @@ describe('runLocalTransform on the hand-written golden dataset', () => {
     expect(Object.keys(written).sort()).toEqual(Object.keys(expected).sort());
     for (const key of Object.keys(expected)) expect(written[key], key).toBe(expected[key]);
 
+    // Pair edge ids are `<label>:md5(<from>-><to>)`, recomputed here independently.
+    for (const [key, text] of Object.entries(written)) {
+      if (!key.startsWith('edges/') || key === 'edges/hasPurchased.csv') continue;
+      for (const { fields } of parseCsv(text).slice(1)) {
+        expect(fields[0]).toBe(`${fields[3]}:${createHash('md5').update(`${fields[1]}->${fields[2]}`).digest('hex')}`);
+      }
+    }
+
     // The report counts what is in the files; vertices come before edges (load order).
     for (const file of report.files) {
       const rows = parseCsv(written[file.key.slice(PREFIX.length)]!).length - 1;
@@ -63,6 +72,50 @@ describe('runLocalTransform on the hand-written golden dataset', () => {
     delete second['notes.txt'];
     expect(second).toEqual(first);
     await kit.store.deleteObjects(`${PREFIX}notes.txt`);
+  });
+});
+
+describe('runLocalTransform on a hand-written incremental batch', () => {
+  let kit: EtlTestKit;
+  let scratch: string;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+    scratch = await mkdtemp(join(tmpdir(), 'idgraph-etl-inc-'));
+    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+  });
+  afterAll(async () => {
+    await kit?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('reuses ids and finds customers of earlier loads, writing under the batch prefix', async () => {
+    const batch = join(scratch, 'batch');
+    await mkdir(batch);
+    // bob22 returns with a new address; alice buys again without a first-party row in the batch.
+    const firstParty = (await readFile(join(FIXTURES, 'sources', 'first_party.csv'), 'utf8')).split('\n')[0];
+    await writeFile(join(batch, 'first_party.csv'), `${firstParty}\nbob22,bob@example.com,,EXT-0002,1 New Rd,30302,Georgia,Georgia,1985-12-31,50,silver\n`);
+    await writeFile(join(batch, 'transactional.csv'), 'purchase_id,product_name,purchased_date,product_category,customer_id,reward_points\np-100,Desk Lamp,2024-04-01,Home,alice@example.com,10\np-101,Tea,2024-04-02,Kitchen,nobody@example.com,1\n');
+    await writeFile(join(batch, 'cookie.csv'), 'cookie_id,session_id,last_action,user_name,conversion_id,session_duration_sec\n');
+    const clickstream = (await readFile(join(FIXTURES, 'sources', 'clickstream.csv'), 'utf8')).split('\n')[0];
+    await writeFile(join(batch, 'clickstream.csv'), `${clickstream}\ns-400,10.0.0.9,mobile,,,app-7,dev-42,dave9,2,2024-04-03T09:00:00Z,app_open,2024-04-03T09:01:00Z,exit,60,\n`);
+    await uploadSourceFolder(kit.store, batch, '20260201_000000');
+
+    const initial = await runLocalTransform({ store: kit.store, catalog: kit.catalog });
+    const report = await runLocalTransform({ store: kit.store, catalog: kit.catalog, batch: '20260201_000000' });
+    expect(report.prefix).toBe('datasets/graph/incremental/20260201_000000/');
+    const before = await readTree(kit.store, initial.prefix);
+    const after = await readTree(kit.store, report.prefix);
+    expect(after['vertices/User.csv']).toBe('~id,~label,address:String,birthday:Date\nuser:bob22,User,1 New Rd,1985-12-31\nuser:dave9,User,,\n');
+    expect(after['vertices/DeviceID.csv']).toBe('~id,~label\ndevice:dev-42,DeviceID\n');
+    // An edge already loaded keeps its id, so loading the batch updates it.
+    const idOf = (text: string, to: string) => parseCsv(text).find((r) => r.fields[2] === to)?.fields[0];
+    expect(idOf(after['edges/hasEmail.csv']!, 'email:bob@example.com')).toBe(idOf(before['edges/hasEmail.csv']!, 'email:bob@example.com'));
+    expect(after['edges/hasPurchased.csv']).toBe(
+      '~id,~from,~to,~label,purchase_id:String,purchased_date:Date,reward_points:Long\n' +
+        'hasPurchased:p-100,email:alice@example.com,product:Desk Lamp,hasPurchased,p-100,2024-04-01,10\n',
+    );
+    expect(report.files.find((f) => f.label === 'hasCookie')!.rows).toBe(0);
+    expect(after['edges/hasCookie.csv']).toBe('~id,~from,~to,~label\n');
   });
 });
 

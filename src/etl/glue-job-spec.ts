@@ -43,14 +43,12 @@ export function buildGlueJobSpec(options: { model: GraphModel; tables: SourceTab
     version: 1,
     model: options.model,
     outputPrefix: s3Uri(options.bucket, graphPrefix(options.batch)),
-    views: options.tables.map((t) => ({
-      name: t.view,
-      tableName: t.tableName,
-      paths: [s3Uri(t.bucket, t.prefix)],
-      columns: t.columns,
-      viewColumns: t.viewColumns,
-      headerLines: t.headerLines,
-    })),
+    views: options.tables.flatMap((t) => {
+      const view = { name: t.view, tableName: t.tableName, paths: [s3Uri(t.bucket, t.prefix)], columns: t.columns, viewColumns: t.viewColumns, headerLines: t.headerLines };
+      // The look-up view: this run's folder plus the earlier loads' (same columns, same header).
+      const known = t.known ? [{ ...view, name: t.known.view, paths: [...view.paths, ...t.known.earlierPrefixes.map((p) => s3Uri(t.bucket, p))] }] : [];
+      return [view, ...known];
+    }),
     outputs: buildTransformSql(options.model),
   };
 }
@@ -82,7 +80,13 @@ export interface PreparedGlueTransform {
  */
 export async function prepareGlueTransform(options: PrepareGlueTransformOptions): Promise<PreparedGlueTransform> {
   const model = options.model ?? GRAPH_MODEL;
-  const tables = await resolveSourceTables({ model, catalog: options.catalog, tablePrefix: options.tablePrefix, batch: options.batch });
+  const tables = await resolveSourceTables({
+    model,
+    catalog: options.catalog,
+    tablePrefix: options.tablePrefix,
+    batch: options.batch,
+    store: options.store,
+  });
   const spec = buildGlueJobSpec({ model, tables, bucket: options.store.bucket, batch: options.batch });
   const specKey = options.batch === undefined ? GLUE_MODEL_KEY : `glue-jobs/graph-model-${options.batch}.json`;
   await options.store.putObject(GLUE_SCRIPT_KEY, await readFile(glueScriptPath()));

@@ -25,7 +25,7 @@ function edge(label: string, dataset: string, from: [string, string], to: [strin
 /**
  * The identity-graph model of DESIGN §4, declared once. The seed PoC's labels are kept; its
  * defects are fixed: the user-agent edge has its own label (`usedUserAgent`), edge ids are
- * unique and stable (`<label>:<from>-><to>`, or `hasPurchased:<purchase_id>` so that every
+ * unique and stable (`<label>:md5(<from>-><to>)`, or `hasPurchased:<purchase_id>` so that every
  * purchase is its own edge), postcodes stay strings, no regular expression filters rows, and
  * every vertex id carries its label's prefix.
  *
@@ -150,9 +150,9 @@ export function validateGraphModel(model: GraphModel): void {
     }
     if (e.from.length === 0 || e.to.length === 0) fail(`edge ${e.label} needs at least one from and one to endpoint`);
     checkProperties(`edge ${e.label}`, e.properties);
-    const signature = JSON.stringify(e.properties.map((p) => [p.name, p.type, p.precision ?? 'day']));
+    const signature = JSON.stringify([e.idColumn !== undefined, e.properties.map((p) => [p.name, p.type, p.precision ?? 'day'])]);
     const seen = edgeProperties.get(e.label);
-    if (seen !== undefined && seen !== signature) fail(`edge label "${e.label}" is declared twice with different properties (one file per label)`);
+    if (seen !== undefined && seen !== signature) fail(`edge label "${e.label}" is declared twice with different properties or id rules (one file per label)`);
     edgeProperties.set(e.label, signature);
   }
 }

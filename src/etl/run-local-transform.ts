@@ -58,7 +58,7 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
   const { store, batch } = options;
   const model = options.model ?? GRAPH_MODEL;
   const statements = buildTransformSql(model);
-  const tables = await resolveSourceTables({ model, catalog: options.catalog, tablePrefix: options.tablePrefix, batch });
+  const tables = await resolveSourceTables({ model, catalog: options.catalog, tablePrefix: options.tablePrefix, batch, store });
   const prefix = graphPrefix(batch);
   const progress = (phase: TransformProgress['phase'], detail: string, done: number, total: number) =>
     options.onProgress?.({ phase, detail, done, total });
@@ -131,6 +131,8 @@ async function loadSourceTable(
   await connection.run(`CREATE TABLE ${table.view} (${columns})`);
   const columnSpec = `{${table.viewColumns.map((c, i) => `${sqlString(c)}: ${sqlString(DUCKDB_TYPES[table.types[i]!])}`).join(', ')}}`;
   const headerOptions = table.headerLines === 0 ? 'header=false' : `header=true, skip=${table.headerLines - 1}`;
+  const readOptions =
+    `columns=${columnSpec}, ${headerOptions}, ` + `auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true, null_padding=false`;
   for (const [index, object] of objects.entries()) {
     const path = join(dir, `${table.dataset}-${index}.csv`);
     const uri = s3Uri(store.bucket, object.key);
@@ -138,15 +140,37 @@ async function loadSourceTable(
     await checkSourceHeader(path, table, uri);
     try {
       await connection.run(
-        `INSERT INTO ${table.view} SELECT * FROM read_csv(${sqlString(path)}, columns=${columnSpec}, ${headerOptions}, ` +
-          `auto_detect=false, delim=',', quote='"', escape='"', strict_mode=true, null_padding=false)`,
-      );
+`INSERT INTO ${table.view} SELECT * FROM read_csv(${sqlString(path)}, ${readOptions})`);
     } catch (error) {
       throw new InvalidInputError(kitMessage('etl', `table ${table.tableName}: ${uri} ${describeCsvError(error, table)}`), { cause: error });
     }
     progress(uri, index + 1, objects.length);
   }
   const count = (await connection.runAndReadAll(`SELECT count(*) FROM ${table.view}`)).getRows()[0]![0];
+  if (table.known) {
+    // Endpoint look-ups search this run's rows plus the earlier loads' (whose vertices are
+    // already in the graph).
+    if (table.known.earlierPrefixes.length === 0) {
+      await connection.run(`CREATE VIEW ${table.known.view} AS SELECT * FROM ${table.view}`);
+    } else {
+      await connection.run(`CREATE TABLE ${table.known.view} AS SELECT * FROM ${table.view}`);
+      for (const prefix of table.known.earlierPrefixes) {
+        const earlier = (await store.listObjects(prefix)).filter((o) => !o.key.endsWith('/') && o.size > 0);
+        for (const [index, object] of earlier.entries()) {
+          const path = join(dir, `${table.dataset}-known-${prefix.replace(/[^A-Za-z0-9]/g, '_')}-${index}.csv`);
+          const uri = s3Uri(store.bucket, object.key);
+          await store.downloadFile(object.key, path);
+          await checkSourceHeader(path, table, uri);
+          try {
+            await connection.run(`INSERT INTO ${table.known.view} SELECT * FROM read_csv(${sqlString(path)}, ${readOptions})`);
+          } catch (error) {
+            throw new InvalidInputError(kitMessage('etl', `table ${table.tableName}: ${uri} ${describeCsvError(error, table)}`), { cause: error });
+          }
+          await rm(path, { force: true });
+        }
+      }
+    }
+  }
   return { dataset: table.dataset, tableName: table.tableName, files: objects.map((o) => o.key), rows: Number(count) };
 }
 
@@ -214,7 +238,9 @@ async function writeStatement(connection: DuckDBConnection, statement: Transform
   const renamed = statement.header.map((h, i) => `c${i} AS "${h.replace(/"/g, '""')}"`).join(', ');
   try {
     const result = await connection.runAndReadAll(
-      `COPY (SELECT ${renamed} FROM (${statement.sql}) q ORDER BY 1) TO ${sqlString(path)} (FORMAT csv, HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`,
+      // No ORDER BY here: the statement sorts, and DuckDB keeps that order through this
+      // projection (preserve_insertion_order, on by default).
+      `COPY (SELECT ${renamed} FROM (${statement.sql}) q) TO ${sqlString(path)} (FORMAT csv, HEADER, DELIMITER ',', QUOTE '"', ESCAPE '"')`,
     );
     return Number(result.getRows()[0]![0]);
   } catch (error) {

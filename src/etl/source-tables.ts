@@ -1,10 +1,11 @@
 import type { Catalog, GlueTable } from '../catalog/catalog-types.js';
 import { incrementalTableName, tableName } from '../catalog/expected-schemas.js';
 import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
-import { parseS3Uri, sourcePrefix } from '../lake/dataset-layout.js';
+import { SOURCES_PREFIX, parseS3Uri, sourcePrefix } from '../lake/dataset-layout.js';
+import type { ObjectStore } from '../lake/object-store.js';
 import type { GraphModel } from './graph-model-types.js';
 import { listModelColumns, type SourceColumnType } from './graph-model.js';
-import { toViewColumnName, toViewName } from './transform-sql.js';
+import { listLookupDatasets, toKnownViewName, toViewColumnName, toViewName } from './transform-sql.js';
 
 /** The table prefix of the original PoC (KitConfig.tablePrefix's default). */
 export const DEFAULT_TABLE_PREFIX = 'poc_identity_graph_';
@@ -27,6 +28,12 @@ export interface SourceTable {
   bucket: string;
   /** Key prefix of the folder whose objects are this table's data. */
   prefix: string;
+  /**
+   * For datasets that edge endpoint look-ups search: the `<dataset>_known` view to register
+   * and the folders of the earlier loads it adds to this run's rows (an incremental batch:
+   * the initial folder and every earlier batch; the initial load: none).
+   */
+  known?: { view: string; earlierPrefixes: string[] };
 }
 
 const GENERATED_COLUMN = /^col\d+$/;
@@ -66,6 +73,22 @@ export interface ResolveSourceTablesOptions {
   tablePrefix?: string;
   /** Incremental batch id: read `datasets/sources/incremental/<dataset>/<batch>/`. */
   batch?: string;
+  /** Lists the earlier loads' folders for endpoint look-ups (needed with `batch`). */
+  store?: ObjectStore;
+}
+
+/**
+ * Folders of the loads before `batch`: the initial folder, then every incremental batch folder
+ * whose id sorts before it (ids are `YYYYMMDD_HHmmss`, so they sort in time order).
+ */
+export async function listEarlierSourcePrefixes(store: ObjectStore, dataset: string, batch: string): Promise<string[]> {
+  const root = `${SOURCES_PREFIX}incremental/${dataset}/`;
+  const batches = new Set<string>();
+  for (const object of await store.listObjects(root)) {
+    const folder = object.key.slice(root.length).split('/')[0]!;
+    if (folder !== '' && folder < batch && object.key.length > root.length + folder.length + 1) batches.add(folder);
+  }
+  return [sourcePrefix(dataset), ...[...batches].sort().map((b) => `${root}${b}/`)];
 }
 
 /**
@@ -78,6 +101,7 @@ export interface ResolveSourceTablesOptions {
 export async function resolveSourceTables(options: ResolveSourceTablesOptions): Promise<SourceTable[]> {
   const prefix = options.tablePrefix ?? options.catalog.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   const used = listModelColumns(options.model);
+  const lookups = new Set(listLookupDatasets(options.model));
   const tables: SourceTable[] = [];
   for (const [dataset, columnTypes] of used) {
     const names = options.batch === undefined ? [tableName(prefix, dataset)] : [incrementalTableName(prefix, dataset), tableName(prefix, dataset)];
@@ -103,7 +127,17 @@ export async function resolveSourceTables(options: ResolveSourceTablesOptions): 
     }
     const { bucket, key } = parseS3Uri(location);
     const typeOf = new Map([...columnTypes].map(([c, t]) => [toViewColumnName(c), t]));
+    let known: SourceTable['known'];
+    if (lookups.has(dataset)) {
+      let earlierPrefixes: string[] = [];
+      if (options.batch !== undefined) {
+        if (!options.store) throw new Error('resolveSourceTables: a batch needs the store to find the earlier loads');
+        earlierPrefixes = await listEarlierSourcePrefixes(options.store, dataset, options.batch);
+      }
+      known = { view: toKnownViewName(dataset), earlierPrefixes };
+    }
     tables.push({
+      ...(known ? { known } : {}),
       dataset,
       view: toViewName(dataset),
       tableName: table.Name,

@@ -84,38 +84,48 @@ function findVertex(model: GraphModel, label: string): VertexDecl {
   return vertex;
 }
 
-/** SELECT of every id of a vertex label (UNION: distinct). */
-function vertexIdSetSql(vertex: VertexDecl): string {
+/**
+ * View holding every row of a dataset loaded so far, this run's included: what edge endpoint
+ * look-ups search, so that an incremental batch's purchase by a customer of an earlier load
+ * still finds that customer's Email or CustomerID vertex (already in the graph).
+ */
+export function toKnownViewName(dataset: string): string {
+  return `${dataset}_known`;
+}
+
+/** SELECT of every id of a vertex label known so far (UNION: distinct). */
+function knownIdSetSql(vertex: VertexDecl): string {
   return vertex.sources
-    .map((s) => `SELECT ${idExpression(vertex.idPrefix, s.idColumn)} AS id FROM ${toViewName(s.dataset)} WHERE ${keyValue(s.idColumn)} IS NOT NULL`)
+    .map((s) => `SELECT ${idExpression(vertex.idPrefix, s.idColumn)} AS id FROM ${toKnownViewName(s.dataset)} WHERE ${keyValue(s.idColumn)} IS NOT NULL`)
     .join(' UNION ');
 }
 
 function buildVertexSql(vertex: VertexDecl): TransformStatement {
   const properties = collectVertexProperties(vertex);
   const header = ['~id', '~label', ...properties.map(propertyHeader)];
-  const columns = columnList(header.length);
+  const props = properties.map((_, i) => `p${i}`);
   const branches = vertex.sources.map((s, index) => {
-    const values = properties.map((p) => {
+    const values = properties.map((p, i) => {
       const own = s.properties.find((q) => q.name === p.name);
-      return own ? propertyExpression(own) : 'CAST(NULL AS STRING)';
+      return `${own ? propertyExpression(own) : 'CAST(NULL AS STRING)'} AS p${i}`;
     });
-    const select = [idExpression(vertex.idPrefix, s.idColumn), `'${vertex.label}'`, ...values].map((e, i) => `${e} AS ${columns[i]}`);
-    if (properties.length > 0) select.push(`${index} AS src`);
-    return `SELECT ${select.join(', ')} FROM ${toViewName(s.dataset)} WHERE ${keyValue(s.idColumn)} IS NOT NULL`;
+    const select = [`${keyValue(s.idColumn)} AS k`, ...values, ...(properties.length > 0 ? [`${index} AS src`] : [])];
+    return `SELECT ${select.join(', ')} FROM ${toViewName(s.dataset)}`;
   });
+  const output = [`'${vertex.idPrefix}:' || k AS c0`, `'${vertex.label}' AS c1`, ...props.map((p, i) => `${p} AS c${i + 2}`)].join(', ');
+  // Sorting on the raw key (not the prefixed id) gives the same order and sorts faster: a
+  // prefix shared by every row defeats the engines' normalised-key sorting.
   let sql: string;
   if (properties.length === 0) {
-    // No properties: de-duplicating the ids is all there is to do.
-    sql = `SELECT DISTINCT ${columns.join(', ')} FROM (${branches.join(' UNION ALL ')}) u ORDER BY c0`;
+    sql = `SELECT ${output} FROM (SELECT DISTINCT k FROM (${branches.join(' UNION ALL ')}) u WHERE k IS NOT NULL) d ORDER BY k`;
   } else {
     // One row per id: the first source that has it, then the smallest property values, so the
     // choice is deterministic whatever order the engine reads the rows in.
-    const order = ['src ASC', ...columns.slice(2).map((c) => `${c} ASC NULLS LAST`)].join(', ');
+    const order = ['src ASC', ...props.map((p) => `${p} ASC NULLS LAST`)].join(', ');
     sql =
-      `SELECT ${columns.join(', ')} FROM (` +
-      `SELECT ${columns.join(', ')}, ROW_NUMBER() OVER (PARTITION BY c0 ORDER BY ${order}) AS rn ` +
-      `FROM (${branches.join(' UNION ALL ')}) u) r WHERE rn = 1 ORDER BY c0`;
+      `SELECT ${output} FROM (` +
+      `SELECT k, ${props.join(', ')}, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ${order}) AS rn ` +
+      `FROM (${branches.join(' UNION ALL ')}) u WHERE k IS NOT NULL) r WHERE rn = 1 ORDER BY k`;
   }
   return { kind: 'vertices', label: vertex.label, key: `vertices/${vertex.label}.csv`, header, sql };
 }
@@ -140,7 +150,7 @@ interface EndpointPlan {
 /**
  * The endpoint id of an edge row: directly from the row when the label's vertices are built
  * from that very column (so the vertex surely exists), otherwise looked up among the label's
- * emitted ids (LEFT JOIN), trying the candidates in order. NULL when none exists.
+ * known ids (LEFT JOIN), trying the candidates in order. NULL when none exists.
  */
 function planEndpoint(model: GraphModel, edge: EdgeDecl, ends: EdgeEndpointDecl[], side: string): EndpointPlan {
   if (ends.length === 1 && isGuaranteed(model, edge.dataset, ends[0]!)) {
@@ -151,39 +161,59 @@ function planEndpoint(model: GraphModel, edge: EdgeDecl, ends: EdgeEndpointDecl[
   const candidates = ends.map((end, i) => {
     const vertex = findVertex(model, end.label);
     const alias = `${side}${i}`;
-    joins.push(`LEFT JOIN (${vertexIdSetSql(vertex)}) ${alias} ON ${alias}.id = ${idExpression(vertex.idPrefix, end.column, 's.')}`);
+    joins.push(`LEFT JOIN (${knownIdSetSql(vertex)}) ${alias} ON ${alias}.id = ${idExpression(vertex.idPrefix, end.column, 's.')}`);
     return `${alias}.id`;
   });
   return { expression: candidates.length === 1 ? candidates[0]! : `COALESCE(${candidates.join(', ')})`, joins };
 }
 
+/** Datasets whose `<dataset>_known` view the statements read (endpoint look-ups). */
+export function listLookupDatasets(model: GraphModel): string[] {
+  const datasets = new Set<string>();
+  for (const edge of model.edges) {
+    for (const ends of [edge.from, edge.to]) {
+      if (ends.length === 1 && isGuaranteed(model, edge.dataset, ends[0]!)) continue;
+      for (const end of ends) for (const s of findVertex(model, end.label).sources) datasets.add(s.dataset);
+    }
+  }
+  return [...datasets];
+}
+
 function buildEdgeSql(model: GraphModel, label: string, decls: EdgeDecl[]): TransformStatement {
   const properties = decls[0]!.properties;
   const header = ['~id', '~from', '~to', '~label', ...properties.map(propertyHeader)];
-  const columns = columnList(header.length);
+  const props = properties.map((_, i) => `p${i}`);
+  const byColumn = decls[0]!.idColumn !== undefined;
   const branches = decls.map((edge) => {
     const from = planEndpoint(model, edge, edge.from, 'f');
     const to = planEndpoint(model, edge, edge.to, 't');
-    const id = edge.idColumn !== undefined ? `'${label}:' || k` : `'${label}:' || f || '->' || t`;
-    const inner =
-      `SELECT ${from.expression} AS f, ${to.expression} AS t` +
-      (edge.idColumn !== undefined ? `, ${keyValue(edge.idColumn, 's.')} AS k` : '') +
-      edge.properties.map((p, i) => `, ${propertyExpression(p, 's.')} AS p${i}`).join('') +
-      ` FROM ${toViewName(edge.dataset)} s ${[...from.joins, ...to.joins].join(' ')}`.trimEnd();
-    const select = [id, 'f', 't', `'${label}'`, ...edge.properties.map((_, i) => `p${i}`)].map((e, i) => `${e} AS ${columns[i]}`);
-    const where = ['f IS NOT NULL', 't IS NOT NULL', ...(edge.idColumn !== undefined ? ['k IS NOT NULL'] : [])].join(' AND ');
-    return `SELECT ${select.join(', ')} FROM (${inner}) e WHERE ${where}`;
+    const select = [
+      `${from.expression} AS f`,
+      `${to.expression} AS t`,
+      ...(byColumn ? [`${keyValue(edge.idColumn ?? '', 's.')} AS k`] : []),
+      ...edge.properties.map((p, i) => `${propertyExpression(p, 's.')} AS p${i}`),
+    ];
+    return `SELECT ${select.join(', ')} FROM ${toViewName(edge.dataset)} s${[...from.joins, ...to.joins].map((j) => ` ${j}`).join('')}`;
   });
+  const rows = `(${branches.join(' UNION ALL ')}) u WHERE f IS NOT NULL AND t IS NOT NULL${byColumn ? ' AND k IS NOT NULL' : ''}`;
+  const output = (key: string) =>
+    [`'${label}:' || ${key} AS c0`, 'f AS c1', 't AS c2', `'${label}' AS c3`, ...props.map((p, i) => `${p} AS c${i + 4}`)].join(', ');
   let sql: string;
-  if (properties.length === 0) {
-    sql = `SELECT DISTINCT ${columns.join(', ')} FROM (${branches.join(' UNION ALL ')}) u ORDER BY c0`;
-  } else {
-    // One row per edge id; ties broken on every column so the output is deterministic.
-    const order = columns.slice(1).map((c) => `${c} ASC NULLS LAST`).join(', ');
+  if (byColumn) {
+    // `<label>:<column value>`: every row its own edge (each purchase); one row per value.
+    const order = ['f ASC', 't ASC', ...props.map((p) => `${p} ASC NULLS LAST`)].join(', ');
     sql =
-      `SELECT ${columns.join(', ')} FROM (` +
-      `SELECT ${columns.join(', ')}, ROW_NUMBER() OVER (PARTITION BY c0 ORDER BY ${order}) AS rn ` +
-      `FROM (${branches.join(' UNION ALL ')}) u) r WHERE rn = 1 ORDER BY c0`;
+      `SELECT ${output('k')} FROM (SELECT k, f, t${props.map((p) => `, ${p}`).join('')}, ` +
+      `ROW_NUMBER() OVER (PARTITION BY k ORDER BY ${order}) AS rn FROM ${rows}) r WHERE rn = 1 ORDER BY k`;
+  } else {
+    // `<label>:md5(<from>-><to>)`: one edge per vertex pair, with an id of bounded length
+    // (endpoint ids can be long user-agent strings); md5 gives the same hex in both engines.
+    const pairs =
+      props.length === 0
+        ? `SELECT DISTINCT f, t FROM ${rows}`
+        : `SELECT f, t${props.map((p) => `, ${p}`).join('')} FROM (SELECT f, t${props.map((p) => `, ${p}`).join('')}, ` +
+          `ROW_NUMBER() OVER (PARTITION BY f, t ORDER BY ${props.map((p) => `${p} ASC NULLS LAST`).join(', ')}) AS rn FROM ${rows}) w WHERE rn = 1`;
+    sql = `SELECT ${output('h')} FROM (SELECT md5(f || '->' || t) AS h, f, t${props.map((p) => `, ${p}`).join('')} FROM (${pairs}) d) e ORDER BY h`;
   }
   return { kind: 'edges', label, key: `edges/${label}.csv`, header, sql };
 }

@@ -1,0 +1,50 @@
+/**
+ * ETL throughput: the local transform (DuckDB) of 1,000,000-record sources — all four datasets,
+ * as `idgraph generate --records 1000000` makes them — into Neptune Gremlin CSV.
+ * Target (issue 4): under 15 s on a 2-core machine. Prints records/s and the wall time.
+ * `BENCH_ETL_RECORDS` overrides the record count.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixTableSchemas } from '../src/catalog/fix-table-schemas.js';
+import { createLocalCatalog } from '../src/catalog/local-catalog.js';
+import { loadConfig } from '../src/config/kit-config.js';
+import { generateDatasets } from '../src/datagen/generate-datasets.js';
+import { formatTransformReport, runLocalTransform } from '../src/etl/index.js';
+import { createObjectStore } from '../src/lake/create-object-store.js';
+import { uploadDatasets } from '../src/lake/upload-datasets.js';
+
+const records = Number(process.env.BENCH_ETL_RECORDS ?? 1_000_000);
+const dir = await mkdtemp(join(tmpdir(), 'idgraph-etl-bench-'));
+const store = await createObjectStore(loadConfig({ dataDir: dir, mode: 'local', bucket: 'etl-bench' }, {}));
+try {
+  const setupStarted = performance.now();
+  await generateDatasets({ records, uniqueness: 30, incremental: false, seed: 1, outDir: join(dir, 'generated') });
+  await uploadDatasets(store, { dir: join(dir, 'generated') });
+  const catalog = createLocalCatalog({ directory: join(dir, 'catalog'), store, database: 'bench', tablePrefix: 'poc_identity_graph_' });
+  await catalog.crawl();
+  await fixTableSchemas(catalog);
+  console.log(`setup (generate, upload, crawl, fix schemas; not timed): ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+
+  const phases = new Map<string, number>();
+  let last = performance.now();
+  const report = await runLocalTransform({
+    store,
+    catalog,
+    onProgress: (p) => {
+      const now = performance.now();
+      phases.set(p.phase, (phases.get(p.phase) ?? 0) + (now - last));
+      last = now;
+    },
+  });
+  process.stdout.write(formatTransformReport(report));
+  const sourceRecords = report.sources.reduce((sum, s) => sum + s.rows, 0);
+  const seconds = report.elapsedMs / 1000;
+  console.log(`phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+  console.log(`etl local transform: ${records.toLocaleString('en-US')} records (${sourceRecords.toLocaleString('en-US')} source rows in 4 datasets)`);
+  console.log(`etl local transform: ${seconds.toFixed(2)} s wall, ${Math.round(sourceRecords / seconds).toLocaleString('en-US')} source rows/s (target < 15 s for 1,000,000 records)`);
+} finally {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+}
