@@ -7,3 +7,4 @@ export * from './local-catalog.js';
 export * from './glue-catalog.js';
 export * from './create-catalog.js';
 export * from './fix-table-schemas.js';
+export * from './describe-tables.js';

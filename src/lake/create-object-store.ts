@@ -3,7 +3,7 @@ import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/cli
 import type { KitConfig } from '../config/kit-config.js';
 import { LOCAL_S3_CREDENTIALS, startLocalS3Server } from './local-s3-server.js';
 import type { ObjectStore } from './object-store.js';
-import { checkBucketExists, createS3ObjectStore, toKitError } from './s3-object-store.js';
+import { checkBucketExists, createS3ObjectStore, toS3KitError } from './s3-object-store.js';
 
 export interface CreateObjectStoreOptions {
   /** Extra S3 client settings (aws mode), e.g. credentials or a custom endpoint. */
@@ -55,7 +55,7 @@ export async function createObjectStore(config: KitConfig, options: CreateObject
   } catch (error) {
     client.destroy();
     await server.close();
-    throw toKitError(error, 'local-s3', config.bucket, 'create bucket');
+    throw toS3KitError(error, 'local-s3', config.bucket, 'create bucket');
   }
   return createS3ObjectStore({
     client,

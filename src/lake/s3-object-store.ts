@@ -57,7 +57,7 @@ function statusCode(error: unknown): number | undefined {
  * Translates an S3 SDK error into the kit's family: a missing bucket or key becomes
  * NotFoundError naming it; anything else OperationFailedError. The SDK error stays as `cause`.
  */
-export function toKitError(error: unknown, name: string, bucket: string, action: string, key?: string): KitError {
+export function toS3KitError(error: unknown, name: string, bucket: string, action: string, key?: string): KitError {
   if (error instanceof KitError) return error;
   const code = errorCode(error);
   const where = key === undefined ? `bucket "${bucket}"` : `s3://${bucket}/${key}`;
@@ -85,7 +85,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   let closed = false;
 
   const fail = (error: unknown, action: string, key?: string): never => {
-    throw toKitError(error, name, bucket, action, key);
+    throw toS3KitError(error, name, bucket, action, key);
   };
 
   async function upload(
@@ -242,6 +242,6 @@ export async function checkBucketExists(client: S3Client, bucket: string, name =
     if (statusCode(error) === 404 || errorCode(error) === 'NotFound' || errorCode(error) === 'NoSuchBucket') {
       throw new NotFoundError(kitMessage(name, `bucket "${bucket}" does not exist`), { cause: error });
     }
-    throw toKitError(error, name, bucket, 'check');
+    throw toS3KitError(error, name, bucket, 'check');
   }
 }

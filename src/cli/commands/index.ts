@@ -1,8 +1,12 @@
 import type { CliCommand } from '../cli-command.js';
 import { generateCommand } from './generate.js';
+import { uploadCommand } from './upload.js';
+import { crawlCommand } from './crawl.js';
+import { fixSchemaCommand } from './fix-schema.js';
+import { tablesCommand } from './tables.js';
 
 /**
  * Every `idgraph` step, in pipeline order (DESIGN §1). Each command lives in its own file;
  * add one line here to register it.
  */
-export const commands: CliCommand[] = [generateCommand];
+export const commands: CliCommand[] = [generateCommand, uploadCommand, crawlCommand, fixSchemaCommand, tablesCommand];
