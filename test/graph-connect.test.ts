@@ -1,0 +1,125 @@
+import { ExecuteGremlinQueryCommand as ExecuteQuery, NeptunedataClient, type ExecuteGremlinQueryCommandInput } from '@aws-sdk/client-neptunedata';
+import { mockClient } from 'aws-sdk-client-mock';
+import gremlin from 'gremlin';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
+import { loadCommand } from '../src/cli/commands/load.js';
+import { queryCommand } from '../src/cli/commands/query.js';
+import { loadConfig } from '../src/config/kit-config.js';
+import { connectGraph } from '../src/graph/connect-graph.js';
+import { toJsonValue } from '../src/graph/to-json-value.js';
+
+const corpus = join(import.meta.dirname, 'fixtures', 'loader');
+const { t } = gremlin.process;
+
+let dataDir: string;
+const savedEnv = { ...process.env };
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'idgraph-connect-'));
+  process.env.IDGRAPH_DATA_DIR = dataDir;
+  process.env.IDGRAPH_MODE = 'local';
+  process.env.GRAPH_NOTEBOOK_CONFIG = join(dataDir, 'no-workbench-config.json');
+  delete process.env.NEPTUNE_HOST;
+});
+afterAll(() => {
+  process.env = savedEnv;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTty: false }, [loadCommand, queryCommand]);
+  return { code, stdout, stderr };
+}
+
+describe('connectGraph (local) and the load/query commands', () => {
+  it('idgraph load --from-dir loads a folder of Gremlin CSV into the persisted local graph', async () => {
+    const result = await cli('load', '--from-dir', join(corpus, 'valid'));
+    expect(result.stderr).toContain('LOAD_COMPLETED');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/LOAD_COMPLETED — 9 records, 1 duplicates/);
+
+    const bad = await cli('load', '--from-dir', join(corpus, 'dangling-edge'));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('FROM_OR_TO_VERTEX_ARE_MISSING');
+
+    const missing = await cli('load', '--from-dir', join(corpus, 'no-such-folder'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/cannot read folder/);
+  });
+
+  it('runs driver traversals and Gremlin text against the persisted graph', async () => {
+    const conn = await connectGraph(loadConfig());
+    expect(conn.mode).toBe('local');
+    // 3 from valid/ plus d1, d2 from dangling-edge/ (its good records were loaded too).
+    expect(await conn.g.V().hasLabel('Person').count().next()).toEqual({ value: 5, done: false });
+    const names = await conn.g.V('p1').out('livesIn').values('name').toList();
+    expect(names).toEqual(['Georgia']);
+    expect(await conn.query("g.V('p1').out('livesIn').values('name')")).toEqual(['Georgia']);
+    const paths = (await conn.query("g.V('p2').outE('livesIn').inV().path()")).map(toJsonValue);
+    expect(paths).toEqual([[{ id: 'p2', label: 'Person' }, { id: 'e2', label: 'livesIn' }, { id: 'c2', label: 'City' }]]);
+    await conn.close();
+  });
+
+  it('a write through g is saved on close and seen by the next connection (another kernel)', async () => {
+    const writer = await connectGraph(loadConfig());
+    await writer.g.addV('Note').property(t.id, 'note:1').property('text', 'hello').iterate();
+    await writer.close();
+    const reader = await connectGraph(loadConfig());
+    expect(await reader.query("g.V('note:1').values('text')")).toEqual(['hello']);
+    await reader.close();
+  });
+
+  it('idgraph query prints JSON: elements as {id,label}, maps as objects, numbers as numbers', async () => {
+    const count = await cli('query', "g.V().hasLabel('City').count()", '--json');
+    expect(count.code).toBe(0);
+    expect(JSON.parse(count.stdout)).toEqual([2]);
+    const vertices = await cli('query', "g.V().hasLabel('City').order().by(id)");
+    expect(vertices.stdout).toBe('{"id":"c1","label":"City"}\n{"id":"c2","label":"City"}\n');
+    const map = await cli('query', "g.V('c1').valueMap('name','population')", '--json');
+    expect(JSON.parse(map.stdout)).toEqual([{ name: ['Georgia'], population: [1000000] }]);
+    const empty = await cli('query');
+    expect(empty.code).toBe(2);
+  });
+});
+
+describe('connectGraph (aws): query through ExecuteGremlinQuery', () => {
+  // client-neptunedata 3.403 carries its own, older @smithy/types, which aws-sdk-client-mock's typings reject.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
+  const neptune = mockClient(NeptunedataClient as any);
+  const ExecuteGremlinQueryCommand = ExecuteQuery as any;
+  afterEach(() => neptune.reset());
+
+  it('sends the text with the GraphSON 3 serializer and reads typed results', async () => {
+    neptune.on(ExecuteGremlinQueryCommand).resolves({
+      $metadata: {},
+      requestId: 'r1',
+      result: {
+        data: {
+          '@type': 'g:List',
+          '@value': [
+            { '@type': 'g:Int64', '@value': 42 },
+            { '@type': 'g:Vertex', '@value': { id: 'user:ann', label: 'User' } },
+          ],
+        },
+        meta: {},
+      },
+    } as any);
+    const config = loadConfig({ mode: 'aws', region: 'us-east-1', neptune: { host: 'db.example', port: 8182, iamAuth: true } }, {});
+    const conn = await connectGraph(config, {
+      neptuneClient: new NeptunedataClient({ region: 'us-east-1' }),
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'SECRET' },
+    });
+    expect(conn.mode).toBe('aws');
+    const results = await conn.query("g.V().hasLabel('User').count()");
+    expect(results.map(toJsonValue)).toEqual([42, { id: 'user:ann', label: 'User' }]);
+    expect(neptune.commandCalls(ExecuteGremlinQueryCommand).map((c) => c.args[0].input as ExecuteGremlinQueryCommandInput)).toEqual([
+      { gremlinQuery: "g.V().hasLabel('User').count()", serializer: 'application/vnd.gremlin-v3.0+json' },
+    ]);
+    await conn.close();
+  });
+});
