@@ -149,13 +149,20 @@ async function executeSteps(
   timeoutMs: number,
 ): Promise<void> {
   const state: ScenarioState = { graph: createGraph(), parameters: new Map() };
-  const run = async (text: string): Promise<unknown[]> => {
+  // Parameters are resolved once, against the graph as the traversal under test finds it, and
+  // reused by the assertions after it (which may run when the traversal dropped their vertices).
+  let resolved: Record<string, unknown> | undefined;
+  const resolveParameters = (): Record<string, unknown> => {
+    if (resolved) return resolved;
     const context = createNotationContext(state.graph);
     const parameters: Record<string, unknown> = {};
     for (const [name, value] of state.parameters) {
       parameters[name] = typeof value === 'string' ? parseNotation(value, context) : value(context);
     }
-    const { bytecode } = parseGremlinQuery(text, parameters);
+    return parameters;
+  };
+  const run = async (text: string): Promise<unknown[]> => {
+    const { bytecode } = parseGremlinQuery(text, resolveParameters());
     return execute(state.graph, bytecode, { evaluationTimeoutMs: timeoutMs });
   };
   for (const step of scenario.steps) {
@@ -179,6 +186,7 @@ async function executeSteps(
     } else if (text === 'iterated to list' || text === 'iterated next') {
       if (state.traversalText === undefined) throw new ScenarioFailure('no traversal given before "When"');
       state.snapshot = createNotationContext(state.graph, true);
+      resolved = resolveParameters();
       try {
         const results = await run(state.traversalText);
         state.results = text === 'iterated next' ? normalizeNext(results) : results;
