@@ -7,3 +7,6 @@ export * from './lake/index.js';
 export * from './catalog/index.js';
 export * from './engine/index.js';
 export * from './datagen/index.js';
+export * from './etl/index.js';
+export * from './loader/index.js';
+export * from './graph/index.js';

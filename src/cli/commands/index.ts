@@ -4,9 +4,12 @@ import { uploadCommand } from './upload.js';
 import { crawlCommand } from './crawl.js';
 import { fixSchemaCommand } from './fix-schema.js';
 import { tablesCommand } from './tables.js';
+import { transformCommand } from './transform.js';
+import { loadCommand } from './load.js';
+import { queryCommand } from './query.js';
 
 /**
  * Every `idgraph` step, in pipeline order (DESIGN §1). Each command lives in its own file;
  * add one line here to register it.
  */
-export const commands: CliCommand[] = [generateCommand, uploadCommand, crawlCommand, fixSchemaCommand, tablesCommand];
+export const commands: CliCommand[] = [generateCommand, uploadCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand];
