@@ -7,3 +7,4 @@ export * from './transform-report.js';
 export * from './run-local-transform.js';
 export * from './glue-job-spec.js';
 export * from './run-glue-transform.js';
+export * from './run-aws-transform.js';
