@@ -10,3 +10,7 @@ export * from './datagen/index.js';
 export * from './etl/index.js';
 export * from './loader/index.js';
 export * from './graph/index.js';
+export * from './notebook/index.js';
+export * from './queries/index.js';
+export * from './infra/index.js';
+export * from './kit.js';

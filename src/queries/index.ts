@@ -5,6 +5,7 @@ export * from './session-stitching.js';
 export * from './households.js';
 export * from './customer-360.js';
 export * from './busiest-identifiers.js';
+export * from './active-users.js';
 export * from './graph-counts.js';
 export * from './neighbourhood.js';
 export * from './stitching-score.js';

@@ -1,4 +1,5 @@
 import type { GroundTruth } from '../datagen/ground-truth.js';
+import { listMostActiveUsers } from './active-users.js';
 import { listBusiestDevices, listBusiestIps, type BusiestOptions } from './busiest-identifiers.js';
 import { getCustomer360 } from './customer-360.js';
 import { countByLabel, countDuplicates } from './graph-counts.js';
@@ -48,6 +49,7 @@ export function createQueryCatalogue(g: GraphSource) {
     getCustomer360: (userId: string) => getCustomer360(g, userId),
     listBusiestDevices: (options?: BusiestOptions) => listBusiestDevices(g, options),
     listBusiestIps: (options?: BusiestOptions) => listBusiestIps(g, options),
+    listMostActiveUsers: (limit?: number) => listMostActiveUsers(g, limit),
     countByLabel: () => countByLabel(g),
     countDuplicates: () => countDuplicates(g),
     fetchNeighbourhood: (id: string, options?: NeighbourhoodOptions) => fetchNeighbourhood(g, id, options),

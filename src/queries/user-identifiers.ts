@@ -29,14 +29,11 @@ export async function requireVertex(g: GraphSource, id: string): Promise<string>
  */
 export async function listUserIdentifiers(g: GraphSource, userId: string): Promise<Identifier[]> {
   await requireVertex(g, userId);
+  // Sessions logged in directly, or through their cookie.
+  const sessions = () => __.union(__.in_('loggedAs').hasLabel('SessionID'), __.in_('loggedAs').hasLabel('Cookie').in_('hasCookie'));
   const rows = await g
     .V(userId)
-    .union(
-      __.out(...PROFILE_EDGES),
-      __.in_('loggedAs'),
-      __.in_('loggedAs').hasLabel('SessionID').out(...SESSION_EDGES),
-      __.in_('loggedAs').hasLabel('Cookie').in_('hasCookie'),
-    )
+    .union(__.out(...PROFILE_EDGES), __.in_('loggedAs'), sessions(), sessions().out(...SESSION_EDGES))
     .dedup()
     .project('label', 'id')
     .by(T.label)

@@ -1,0 +1,314 @@
+/**
+ * `createKit(config?)`: the one object the notebooks and the demo use. Each method is a thin call
+ * into the module that owns the step (DESIGN §3), with the services of the configured mode, so a
+ * notebook never branches on the mode: the same cell runs on AWS and offline.
+ */
+import { rm } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { GetEngineStatusCommand } from '@aws-sdk/client-neptunedata';
+import { join } from 'node:path';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { createCatalog } from './catalog/create-catalog.js';
+import type { Catalog, CrawlResult } from './catalog/catalog-types.js';
+import { fixTableSchemas, type SchemaFixReport } from './catalog/fix-table-schemas.js';
+import { loadConfig, type KitConfig } from './config/kit-config.js';
+import { readCsvRecords } from './csv/csv-parser.js';
+import { datasetFileName, GROUND_TRUTH_NAME, type DatasetName } from './datagen/dataset-schema.js';
+import { createNeptunedataClient } from './graph/neptune-endpoint.js';
+import { generateDatasets, type GenerateDebugReport } from './datagen/generate-datasets.js';
+import type { GenerateProgress } from './datagen/generate-options.js';
+import { readGroundTruth, type GroundTruth } from './datagen/ground-truth.js';
+import { NotFoundError, kitMessage } from './errors.js';
+import { GLUE_REPORT_NAME, prepareGlueTransform } from './etl/glue-job-spec.js';
+import { runGlueTransform } from './etl/run-glue-transform.js';
+import { runLocalTransform, type TransformProgress } from './etl/run-local-transform.js';
+import type { TransformReport } from './etl/transform-report.js';
+import { destroyKit, type DestroyResult } from './infra/destroy.js';
+import { provisionAws, type ProvisionResult } from './infra/provision.js';
+import { provisionLocal } from './infra/provision-local.js';
+import { createObjectStore } from './lake/create-object-store.js';
+import { graphPrefix } from './lake/dataset-layout.js';
+import type { ObjectStore } from './lake/object-store.js';
+import { uploadDatasets, type UploadReport } from './lake/upload-datasets.js';
+import { createBulkLoader } from './loader/create-bulk-loader.js';
+import type { LoadProgress, LoadStatus } from './loader/load-status.js';
+import { createShow, type Show, type ShowOptions } from './notebook/show.js';
+import { createQueryCatalogue, type QueryCatalogue } from './queries/query-catalogue.js';
+import { connectGraph, type GraphConnection } from './graph/connect-graph.js';
+
+export interface KitGenerateOptions {
+  /** Default: `config.records`. */
+  records?: number;
+  /** Percent of distinct IPs and device ids (default 30, as the original generator). */
+  uniqueness?: number;
+  incremental?: boolean;
+  /** Default: `config.seed` (the incremental batch needs the full batch's seed). */
+  seed?: number;
+  onProgress?: (progress: GenerateProgress) => void;
+}
+
+export interface KitUploadOptions {
+  incremental?: boolean;
+  /** Incremental batch id (`YYYYMMDD_HHmmss`); default now. */
+  batch?: string;
+}
+
+export interface KitBatchOptions {
+  /** The incremental batch (as `upload` returned it); omitted for the initial load. */
+  batch?: string;
+}
+
+export interface PreflightCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface Kit {
+  readonly config: KitConfig;
+  /** Step 0: configuration, object store, graph endpoint and driver version, one row each. */
+  preflight(): Promise<PreflightCheck[]>;
+  /** The first rows of a generated source file, as objects (for a look before uploading). */
+  preview(dataset: string, options?: { rows?: number; incremental?: boolean }): Promise<Record<string, string>[]>;
+  /** Display helpers: HTML tables, pictures and progress in a notebook; text elsewhere. */
+  readonly show: Show;
+  generate(options?: KitGenerateOptions): Promise<GenerateDebugReport>;
+  upload(options?: KitUploadOptions): Promise<UploadReport>;
+  provision(): Promise<ProvisionResult>;
+  crawl(): Promise<CrawlResult>;
+  fixSchemas(options?: { incremental?: boolean }): Promise<SchemaFixReport>;
+  transform(options?: KitBatchOptions): Promise<TransformReport>;
+  load(options?: KitBatchOptions): Promise<LoadStatus>;
+  /** The graph: `{ g, query(text) }`. Reconnects after a load so queries see the new data. */
+  graph(): Promise<GraphConnection>;
+  /** The identity query catalogue, bound to the current graph. */
+  queries(): Promise<QueryCatalogue>;
+  /** Who is really behind every session and cookie, as the generator wrote it (full + incremental batches). */
+  groundTruth(): Promise<GroundTruth>;
+  /** Step 99: empties the kit's prefixes, deletes the stacks (aws) and drops local state. */
+  cleanup(): Promise<DestroyResult>;
+  /** Stops what the kit started (embedded S3 server, graph connection). */
+  close(): Promise<void>;
+}
+
+export interface CreateKitOptions {
+  /** Display settings (tests pass a fake display or force text). */
+  show?: ShowOptions;
+}
+
+/**
+ * Creates the kit for the configured mode (`loadConfig`: defaults, config file, Workbench config,
+ * environment, then `overrides`). Services start on first use, so creating a kit is cheap.
+ */
+export async function createKit(overrides: Partial<KitConfig> = {}, options: CreateKitOptions = {}): Promise<Kit> {
+  const config = loadConfig(overrides);
+  const show = createShow(options.show);
+  let store: Promise<ObjectStore> | undefined;
+  let catalog: Catalog | undefined;
+  let graph: GraphConnection | undefined;
+  let loadsSinceConnect = 0;
+
+  const getStore = () => (store ??= createObjectStore(config));
+  const getCatalog = async () => (catalog ??= createCatalog(config, await getStore()));
+  const closeGraph = async () => {
+    const current = graph;
+    graph = undefined;
+    await current?.close();
+  };
+  const getGraph = async () => {
+    // A load in this kit, or a save by another kernel, makes the open graph out of date.
+    if (graph && loadsSinceConnect === 0 && !(graph.graphStore?.isStale() ?? false)) return graph;
+    await closeGraph();
+    graph = await connectGraph(config);
+    loadsSinceConnect = 0;
+    return graph;
+  };
+  const progressOf = (step: string, unit: string) => show.progress(step, unit);
+
+  return {
+    config,
+    show,
+    async preflight() {
+      const checks: PreflightCheck[] = [
+        { check: 'configuration', ok: true, detail: `mode ${config.mode}, region ${config.region}, data dir ${config.dataDir}` },
+      ];
+      const attempt = async (check: string, run: () => Promise<string>) => {
+        try {
+          checks.push({ check, ok: true, detail: await run() });
+        } catch (error) {
+          checks.push({ check, ok: false, detail: (error as Error).message });
+        }
+      };
+      await attempt('object store', async () => {
+        const objectStore = await getStore();
+        return `s3://${objectStore.bucket} (${objectStore.name})`;
+      });
+      if (config.mode === 'aws') {
+        await attempt('Neptune engine status', async () => {
+          const client = createNeptunedataClient(config);
+          try {
+            const status = await client.send(new GetEngineStatusCommand({}));
+            return `${status.status ?? '?'}, engine ${status.dbEngineVersion ?? '?'}`;
+          } finally {
+            client.destroy();
+          }
+        });
+      }
+      await attempt('graph', async () => {
+        const { g } = await getGraph();
+        const vertices = Number((await g.V().count().next()).value);
+        return `${config.mode === 'aws' ? `wss://${config.neptune?.host}:${config.neptune?.port}/gremlin` : 'embedded engine'}: ${vertices.toLocaleString('en-US')} vertices`;
+      });
+      await attempt('TinkerPop driver', async () => {
+        const version = String(createRequire(import.meta.url)('gremlin/package.json').version);
+        if (!version.startsWith('3.7.')) throw new Error(`gremlin ${version}: Neptune needs a 3.7.x client`);
+        return `gremlin ${version} (Neptune accepts TinkerPop 3.7.x clients)`;
+      });
+      return checks;
+    },
+    async preview(dataset, previewOptions = {}) {
+      const path = join(config.generatedDir, datasetFileName(dataset as DatasetName, previewOptions.incremental ?? false));
+      if (!existsSync(path)) throw new NotFoundError(kitMessage('kit', `${path} does not exist: run generate first`));
+      const wanted = previewOptions.rows ?? 5;
+      const rows: Record<string, string>[] = [];
+      let header: string[] | undefined;
+      const stream = createReadStream(path);
+      try {
+        reading: for await (const batch of readCsvRecords(stream)) {
+          for (const record of batch) {
+            if (!header) {
+              header = record.fields;
+              continue;
+            }
+            rows.push(Object.fromEntries(header.map((name, i) => [name, record.fields[i] ?? ''])));
+            if (rows.length >= wanted) break reading;
+          }
+        }
+      } finally {
+        stream.destroy();
+      }
+      return rows;
+    },
+    async generate(generateOptions = {}) {
+      const progress = progressOf('generate', 'rows');
+      const report = await generateDatasets({
+        records: generateOptions.records ?? config.records,
+        uniqueness: generateOptions.uniqueness ?? 30,
+        incremental: generateOptions.incremental ?? false,
+        seed: generateOptions.seed ?? config.seed,
+        outDir: config.generatedDir,
+        onProgress: (p) => {
+          progress.update(p.rows, p.totalRows);
+          generateOptions.onProgress?.(p);
+        },
+      });
+      progress.finish(`${report.files.length} files in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+      return report;
+    },
+    async upload(uploadOptions = {}) {
+      return uploadDatasets(await getStore(), {
+        dir: config.generatedDir,
+        incremental: uploadOptions.incremental,
+        batch: uploadOptions.batch,
+      });
+    },
+    async provision() {
+      if (config.mode === 'local') return provisionLocal({ config });
+      const cloudFormation = new CloudFormationClient({ region: config.region });
+      try {
+        return await provisionAws({ config, cloudFormation, store: await getStore(), log: (line) => console.log(line) });
+      } finally {
+        cloudFormation.destroy();
+      }
+    },
+    async crawl() {
+      const progress = progressOf('crawl', '');
+      const result = await (await getCatalog()).crawl();
+      progress.finish(`${result.status}: ${result.tables.length} tables`);
+      return result;
+    },
+    async fixSchemas(fixOptions = {}) {
+      return fixTableSchemas(await getCatalog(), { incremental: fixOptions.incremental });
+    },
+    async transform(transformOptions = {}) {
+      const objectStore = await getStore();
+      const sourceCatalog = await getCatalog();
+      if (config.mode === 'local') {
+        const progress = progressOf('transform', 'steps');
+        const report = await runLocalTransform({
+          store: objectStore,
+          catalog: sourceCatalog,
+          batch: transformOptions.batch,
+          onProgress: (p: TransformProgress) => progress.update(p.done, p.total),
+        });
+        progress.finish(`${report.files.length} files`);
+        return report;
+      }
+      const jobName = config.glueJobName ?? config.stackOutputs.GlueJobName;
+      if (!jobName) throw new NotFoundError(kitMessage('glue', 'no Glue job name: provision first (stack output GlueJobName)'));
+      const prepared = await prepareGlueTransform({ store: objectStore, catalog: sourceCatalog, batch: transformOptions.batch });
+      const glue = new GlueClient({ region: config.region });
+      try {
+        await runGlueTransform({ glue, jobName, arguments: prepared.arguments });
+      } finally {
+        glue.destroy();
+      }
+      // The Glue job writes the same report the local runner returns next to its output files.
+      const report = await objectStore.getObject(graphPrefix(transformOptions.batch) + GLUE_REPORT_NAME);
+      return JSON.parse(report.toString('utf8')) as TransformReport;
+    },
+    async load(loadOptions = {}) {
+      const loader = createBulkLoader(config, { store: await getStore() });
+      const progress = progressOf('load', 'records');
+      const status = await loader.load({
+        prefix: graphPrefix(loadOptions.batch),
+        onProgress: (p: LoadProgress) => progress.update(p.recordsDone),
+      });
+      progress.finish(`${status.overallStatus.status}: ${status.overallStatus.totalRecords.toLocaleString('en-US')} records`);
+      loadsSinceConnect++;
+      return status;
+    },
+    graph: getGraph,
+    async queries() {
+      return createQueryCatalogue((await getGraph()).g);
+    },
+    async groundTruth() {
+      const files = [false, true]
+        .map((incremental) => join(config.generatedDir, datasetFileName(GROUND_TRUTH_NAME, incremental)))
+        .filter((path) => existsSync(path));
+      if (files.length === 0) {
+        throw new NotFoundError(kitMessage('kit', `no ground truth in ${config.generatedDir}: run generate first`));
+      }
+      return readGroundTruth(files);
+    },
+    async cleanup() {
+      await closeGraph();
+      const cloudFormation = config.mode === 'aws' ? new CloudFormationClient({ region: config.region }) : undefined;
+      let result: DestroyResult;
+      try {
+        result = await destroyKit({ config, store: await getStore(), cloudFormation, log: (line) => console.log(line) });
+      } finally {
+        cloudFormation?.destroy();
+      }
+      if (config.mode === 'local') {
+        // Local state is the embedded services' data: drop it all (the config file stays).
+        const opened = store;
+        store = undefined;
+        catalog = undefined;
+        await (await opened)?.close();
+        for (const dir of ['s3', 'catalog', 'graph', 'generated']) await rm(join(config.dataDir, dir), { recursive: true, force: true });
+        await rm(config.generatedDir, { recursive: true, force: true });
+      }
+      return result;
+    },
+    async close() {
+      await closeGraph();
+      const opened = store;
+      store = undefined;
+      catalog = undefined;
+      await (await opened)?.close();
+    },
+  };
+}
