@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import { GetJobRunCommand, GlueClient, StartJobRunCommand, type JobRunState } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY, GRAPH_MODEL, buildTransformSql, glueScriptPath, prepareGlueTransform, runGlueTransform } from '../src/etl/index.js';
+import {
+  GLUE_MODEL_KEY,
+  GLUE_REPORT_NAME,
+  GLUE_SCRIPT_KEY,
+  GRAPH_MODEL,
+  buildTransformSql,
+  formatTransformReport,
+  glueScriptPath,
+  prepareGlueTransform,
+  runAwsTransform,
+  runGlueTransform,
+} from '../src/etl/index.js';
 import { startEtlTestKit, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -160,5 +171,62 @@ describe('the Glue job script', () => {
       "['p/vertices/Old.csv']",
       "{'output_s3_path': 's3://b/o/'}",
     ]);
+  });
+});
+
+describe('runAwsTransform', () => {
+  const glueMock = mockClient(GlueClient);
+  let kit: EtlTestKit;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+  });
+  afterAll(async () => {
+    glueMock.restore();
+    await kit?.close();
+  });
+
+  it('uploads the spec, runs the job and reports what the job wrote', async () => {
+    const prefix = 'datasets/graph/initial/';
+    glueMock.reset();
+    // Plays the Glue job: writes every output file and its report, as the script does.
+    glueMock.on(StartJobRunCommand).callsFake(async () => {
+      const statements = buildTransformSql(GRAPH_MODEL);
+      for (const s of statements) await kit.store.putObject(prefix + s.key, `${s.header.join(',')}\n`);
+      const files = statements.map((s, i) => ({ key: prefix + s.key, rows: i }));
+      await kit.store.putObject(prefix + GLUE_REPORT_NAME, JSON.stringify({ prefix, files }));
+      return { JobRunId: 'jr_9' };
+    });
+    glueMock.on(GetJobRunCommand).resolves({ JobRun: { JobRunState: 'SUCCEEDED' } });
+    const report = await runAwsTransform({
+      store: kit.store,
+      catalog: kit.catalog,
+      glue: new GlueClient({ region: 'us-east-1' }),
+      jobName: 'identity-graph-transform',
+      pollOptions: { sleep: async () => {} },
+    });
+    expect(glueMock.commandCalls(StartJobRunCommand)[0]!.args[0].input.Arguments).toEqual({
+      '--model_s3_path': 's3://etl-test/glue-jobs/graph-model.json',
+      '--output_s3_path': 's3://etl-test/datasets/graph/initial/',
+    });
+    expect(report.runner).toBe('glue');
+    expect(report.files.map((f) => [f.key, f.rows])).toEqual(buildTransformSql(GRAPH_MODEL).map((s, i) => [prefix + s.key, i]));
+    expect(report.files[0]!.bytes).toBeGreaterThan(0);
+    expect(formatTransformReport(report)).toMatch(/vertex\s+User\s+0\s+datasets\/graph\/initial\/vertices\/User\.csv/);
+  });
+
+  it('fails when the job left no report', async () => {
+    await kit.store.deleteObjects('datasets/graph/');
+    glueMock.reset();
+    glueMock.on(StartJobRunCommand).resolves({ JobRunId: 'jr_10' });
+    glueMock.on(GetJobRunCommand).resolves({ JobRun: { JobRunState: 'SUCCEEDED' } });
+    const error = await runAwsTransform({
+      store: kit.store,
+      catalog: kit.catalog,
+      glue: new GlueClient({ region: 'us-east-1' }),
+      jobName: 'job',
+      pollOptions: { sleep: async () => {} },
+    }).catch((e: Error) => e);
+    expect((error as Error).name).toBe('OperationFailedError');
+    expect((error as Error).message).toMatch(/left no readable datasets\/graph\/initial\/_transform-report\.json/);
   });
 });
