@@ -6,7 +6,8 @@
 import gremlin from 'gremlin';
 import { describe, expect, it } from 'vitest';
 import { DriverCardinalityValue } from '../src/engine/parser/driver-internals.js';
-import { parseGremlin, parseGremlinQuery } from '../src/engine/parser/index.js';
+import { PropertyGraph } from '../src/engine/property-graph.js';
+import { evaluateGremlin, parseGremlin, parseGremlinQuery } from '../src/engine/parser/index.js';
 
 const { P, TextP, statics: __, t, order, scope, column, direction, cardinality, pop, operator } = gremlin.process;
 const process = gremlin.process as unknown as Record<string, Record<string, gremlin.process.EnumValue>>;
@@ -164,4 +165,44 @@ describe('parseGremlin errors', () => {
       expect((caught as Error).message).toMatch(message);
     });
   }
+});
+
+describe('evaluateGremlin', () => {
+  function createModernGraph(): PropertyGraph {
+    const graph = new PropertyGraph({ defaultCardinality: 'list', idGenerator: 'number' });
+    const people: Array<[number, string, string, number | string]> = [
+      [1, 'person', 'marko', 29],
+      [2, 'person', 'vadas', 27],
+      [3, 'software', 'lop', 'java'],
+      [4, 'person', 'josh', 32],
+    ];
+    for (const [id, label, name, extra] of people) {
+      const v = graph.addVertex(id, label);
+      graph.setVertexProperty(v, 'name', name);
+      graph.setVertexProperty(v, typeof extra === 'number' ? 'age' : 'lang', extra);
+    }
+    graph.addEdge(7, 'knows', graph.getVertex(1)!, graph.getVertex(2)!);
+    graph.addEdge(8, 'knows', graph.getVertex(1)!, graph.getVertex(4)!);
+    graph.addEdge(9, 'created', graph.getVertex(1)!, graph.getVertex(3)!);
+    return graph;
+  }
+
+  it('runs text with parameters and terminal methods', async () => {
+    const graph = createModernGraph();
+    expect(await evaluateGremlin(graph, "g.V().has('person','name','marko').out('knows').values('name').order()")).toEqual(['josh', 'vadas']);
+    expect(await evaluateGremlin(graph, 'g.V(vid).out().count()', { parameters: { vid: 1 } })).toEqual([3]);
+    expect(await evaluateGremlin(graph, 'g.V().values("age").order().by(desc).next()')).toEqual([32]);
+    expect(await evaluateGremlin(graph, 'g.V().values("age").order().next(2)')).toEqual([27, 29]);
+    expect(await evaluateGremlin(graph, 'g.V().has("name", "nobody").hasNext()')).toEqual([false]);
+    expect(await evaluateGremlin(graph, 'g.V().hasLabel("person").values("age").is(gt(28)).fold()')).toEqual([[29, 32]]);
+    const [vertex] = await evaluateGremlin(graph, 'g.V(3)');
+    expect(vertex).toBeInstanceOf(gremlin.structure.Vertex);
+  });
+
+  it('writes with iterate() and reports errors by name', async () => {
+    const graph = createModernGraph();
+    expect(await evaluateGremlin(graph, "g.addV('person').property('name', 'peter').iterate()")).toEqual([]);
+    expect(await evaluateGremlin(graph, "g.V().has('name', 'peter').count()")).toEqual([1]);
+    await expect(evaluateGremlin(graph, 'g.V().out(')).rejects.toMatchObject({ name: 'GremlinSyntaxError' });
+  });
 });
