@@ -7,3 +7,4 @@ export { toDriverValue } from './to-driver-value.js';
 export { LocalConnection } from './local-connection.js';
 export type { LocalConnectionOptions } from './local-connection.js';
 export { EnginePath, MapEntry, PropertyRef } from './traverser.js';
+export * from './parser/index.js';
