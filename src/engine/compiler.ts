@@ -157,9 +157,15 @@ export class Compiler {
     return false;
   }
 
-  /** Compiles a child traversal argument. */
+  private readonly children = new WeakMap<object, Pipeline>();
+
+  /** Compiles a child traversal argument (once: pipelines are reusable, their state lives in each run). */
   child(arg: unknown): Pipeline {
-    return this.compile(bytecodeOf(arg).stepInstructions);
+    const cached = this.children.get(arg as object);
+    if (cached) return cached;
+    const p = this.compile(bytecodeOf(arg).stepInstructions);
+    this.children.set(arg as object, p);
+    return p;
   }
 
   compile(instructions: readonly Instruction[]): Pipeline {

@@ -17,6 +17,7 @@ import { mutationSteps } from './steps-mutation.js';
 import { reduceSteps } from './steps-reduce.js';
 import { selectSteps } from './steps-select.js';
 import { textSteps } from './steps-text.js';
+import { mathSteps } from './steps-math.js';
 import { toDriverValue } from './to-driver-value.js';
 import { Traverser } from './traverser.js';
 import { strategySteps, applyStrategies } from './strategies.js';
@@ -43,6 +44,7 @@ export const STEP_TABLE: Record<string, StepCompiler> = {
   ...branchSteps,
   ...mutationSteps,
   ...textSteps,
+  ...mathSteps,
   ...strategySteps,
 };
 
