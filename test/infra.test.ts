@@ -112,7 +112,7 @@ describe('deployStack', () => {
   it('explains a stack left in ROLLBACK_COMPLETE, with its failed events, and does not touch it', async () => {
     cfnMock.on(DescribeStacksCommand).resolves(stack('kit-neptune-workbench', 'ROLLBACK_COMPLETE'));
     cfnMock.on(DescribeStackEventsCommand).resolves(failedEvents);
-    const error = await deployStack(client, { stackName: 'kit-neptune-workbench', templateBody: 'x' }, { wait }).catch((e: Error) => e);
+    const error = await rejectionOf(deployStack(client, { stackName: 'kit-neptune-workbench', templateBody: 'x' }, { wait }));
     expect(error.name).toBe('OperationFailedError');
     expect(error.message).toContain('ROLLBACK_COMPLETE');
     expect(error.message).toMatch(/Delete it/);
@@ -145,7 +145,7 @@ describe('deployStack', () => {
       .resolves({ Stacks: [{ ...stack('s', 'ROLLBACK_COMPLETE').Stacks[0]!, StackStatusReason: 'The following resource(s) failed to create: [NotebookInstance].' }] });
     cfnMock.on(CreateStackCommand).resolves({ StackId: 'id' });
     cfnMock.on(DescribeStackEventsCommand).resolves(failedEvents);
-    const error = await deployStack(client, { stackName: 's', templateBody: 'x' }, { wait }).catch((e: Error) => e);
+    const error = await rejectionOf(deployStack(client, { stackName: 's', templateBody: 'x' }, { wait }));
     expect(error.name).toBe('OperationFailedError');
     expect(error.message).toContain('create of stack s ended in failure: ROLLBACK_COMPLETE (The following resource(s) failed to create: [NotebookInstance].)');
     expect(error.message).toContain('notebook-al2-v3 is not supported');
@@ -155,13 +155,13 @@ describe('deployStack', () => {
     cfnMock.on(DescribeStacksCommand).rejectsOnce(notFound('s')).resolves(stack('s', 'CREATE_IN_PROGRESS'));
     cfnMock.on(CreateStackCommand).resolves({ StackId: 'id' });
     cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [] });
-    const error = await deployStack(client, { stackName: 's', templateBody: 'x' }, { wait: { maxWaitTime: 0.05, minDelay: 0.001, maxDelay: 0.002 } }).catch((e: Error) => e);
+    const error = await rejectionOf(deployStack(client, { stackName: 's', templateBody: 'x' }, { wait: { maxWaitTime: 0.05, minDelay: 0.001, maxDelay: 0.002 } }));
     expect(error.name).toBe('OperationFailedError');
     expect(error.message).toContain('timeout');
   });
 
   it('refuses a call without exactly one template source', async () => {
-    const error = await deployStack(client, { stackName: 's' }).catch((e: Error) => e);
+    const error = await rejectionOf(deployStack(client, { stackName: 's' }));
     expect(error.name).toBe('InvalidInputError');
   });
 });
@@ -255,7 +255,7 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
       .rejectsOnce(notFound('kit-neptune-core'))
       .resolves(stack('kit-neptune-core', 'ROLLBACK_COMPLETE'));
     cfnMock.on(DescribeStackEventsCommand).resolves(failedEvents);
-    const error = await provisionAws({ config, cloudFormation: client, store, wait }).catch((e: Error) => e);
+    const error = await rejectionOf(provisionAws({ config, cloudFormation: client, store, wait }));
     expect(error.name).toBe('OperationFailedError');
     expect(cfnMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName)).toEqual(['kit-vpc', 'kit-iam', 'kit-neptune-core']);
     const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
@@ -267,7 +267,7 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     cpSync(TEMPLATES_DIR, templates, { recursive: true });
     const core = join(templates, 'neptune-core.yaml');
     writeFileSync(core, readFileSync(core, 'utf8').replace('StorageEncrypted: true', 'StorageEncrypted: false'));
-    const error = await provisionAws({ config, cloudFormation: client, store, templatesDir: templates, wait }).catch((e: Error) => e);
+    const error = await rejectionOf(provisionAws({ config, cloudFormation: client, store, templatesDir: templates, wait }));
     expect(error.name).toBe('InvalidInputError');
     expect(error.message).toMatch(/neptune-core\.yaml:\d+: \[neptune-storage-encrypted\]/);
     expect(cfnMock.commandCalls(CreateStackCommand)).toHaveLength(0);
@@ -301,7 +301,7 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     }
     cfnMock.on(DeleteStackCommand).resolves({});
     cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [{ StackId: 's', EventId: '1', StackName: 'kit-glue', Timestamp: new Date(0), LogicalResourceId: 'Database', ResourceType: 'AWS::Glue::Database', ResourceStatus: 'DELETE_FAILED', ResourceStatusReason: 'AccessDenied' }] });
-    const error = await destroyKit({ config, cloudFormation: client, wait }).catch((e: Error) => e);
+    const error = await rejectionOf(destroyKit({ config, cloudFormation: client, wait }));
     expect(error.name).toBe('OperationFailedError');
     expect(error.message).toContain('Database (AWS::Glue::Database) DELETE_FAILED: AccessDenied');
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(1);
@@ -338,9 +338,19 @@ describe('provisionLocal', () => {
   it('never replaces an unreadable config file', async () => {
     writeFileSync(join(dir, 'config.json'), '{ broken');
     const config = { ...loadConfig({ mode: 'local' }, {}), dataDir: dir };
-    const error = await provisionLocal({ config }).catch((e: Error) => e);
+    const error = await rejectionOf(provisionLocal({ config }));
     expect(error.name).toBe('InvalidInputError');
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{ broken');
     expect(existsSync(join(dir, `config.json.${process.pid}.tmp`))).toBe(false);
   });
 });
+
+/** The error a promise rejects with; fails the test if it resolves. */
+async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}

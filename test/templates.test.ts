@@ -7,8 +7,6 @@ import {
   evaluateString,
   exportsOf,
   formatIssue,
-  GLUE_MODEL_KEY,
-  GLUE_SCRIPT_KEY,
   KIT_STACKS,
   listKitTemplateFiles,
   loadResourceSpec,
@@ -19,6 +17,7 @@ import {
   type ParsedTemplate,
   type ResourceSpec,
 } from '../src/infra/index.js';
+import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../src/etl/glue-job-spec.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'templates');
 const fixture = (name: string) => readTemplate(join(FIXTURES, name));

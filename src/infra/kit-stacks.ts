@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Capability } from '@aws-sdk/client-cloudformation';
 import type { KitConfig } from '../config/kit-config.js';
+import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
 
 /** Folder holding the kit's templates (in the repository and in the npm package alike). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../cloudformation-templates/', import.meta.url));
@@ -12,9 +13,7 @@ export const TEMPLATES_PREFIX = 'cloudformation-templates/';
 export const GLUE_JOBS_PREFIX = 'glue-jobs/';
 export const LIFECYCLE_PREFIX = 'lifecycle/';
 export const KIT_PACKAGE_PREFIX = 'kit/';
-/** The Glue job's script and the graph-model declaration (agreed with the ETL module). */
-export const GLUE_SCRIPT_KEY = 'glue-jobs/transform_to_gremlin_csv.py';
-export const GLUE_MODEL_KEY = 'glue-jobs/graph-model.json';
+// The Glue job's script and graph-model keys are the ETL module's (GLUE_SCRIPT_KEY, GLUE_MODEL_KEY).
 /** The kit's `npm pack` tarball, installed by the Workbench's on-start script. */
 export const KIT_TARBALL_KEY = 'kit/idgraph-kit.tgz';
 /** Prefixes the pipeline itself writes (source datasets, graph files, Glue's temp dir). */

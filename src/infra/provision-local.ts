@@ -1,6 +1,7 @@
 import type { KitConfig } from '../config/kit-config.js';
+import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
 import { updateConfigFile } from './config-file.js';
-import { getGlueJobName, GLUE_MODEL_KEY, GLUE_SCRIPT_KEY, TEMPLATES_DIR } from './kit-stacks.js';
+import { getGlueJobName, TEMPLATES_DIR } from './kit-stacks.js';
 import type { ProvisionOptions, ProvisionResult } from './provision.js';
 import type { ParsedTemplate } from './template-types.js';
 import { assertTemplatesValid, listKitTemplateFiles } from './validate-templates.js';

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
 import type { ObjectStore } from '../lake/object-store.js';
-import { GLUE_JOBS_PREFIX, GLUE_MODEL_KEY, GLUE_SCRIPT_KEY, KIT_TARBALL_KEY, LIFECYCLE_PREFIX, PACKAGE_ROOT, TEMPLATES_PREFIX } from './kit-stacks.js';
+import { GLUE_JOBS_PREFIX, KIT_TARBALL_KEY, LIFECYCLE_PREFIX, PACKAGE_ROOT, TEMPLATES_PREFIX } from './kit-stacks.js';
 
 export interface UploadArtifactsOptions {
   /** Package root holding cloudformation-templates/, glue-jobs/ and lifecycle/ (default: the kit's). */

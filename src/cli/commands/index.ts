@@ -1,6 +1,8 @@
 import type { CliCommand } from '../cli-command.js';
 import { generateCommand } from './generate.js';
 import { uploadCommand } from './upload.js';
+import { provisionCommand } from './provision.js';
+import { destroyCommand } from './destroy.js';
 import { crawlCommand } from './crawl.js';
 import { fixSchemaCommand } from './fix-schema.js';
 import { tablesCommand } from './tables.js';
@@ -12,4 +14,4 @@ import { queryCommand } from './query.js';
  * Every `idgraph` step, in pipeline order (DESIGN §1). Each command lives in its own file;
  * add one line here to register it.
  */
-export const commands: CliCommand[] = [generateCommand, uploadCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand];
+export const commands: CliCommand[] = [generateCommand, uploadCommand, provisionCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand, destroyCommand];

@@ -1,0 +1,68 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/run-cli.js';
+import { loadConfig } from '../src/config/kit-config.js';
+import { createObjectStore } from '../src/lake/create-object-store.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), isTty: false }, out, err };
+}
+
+let dir: string;
+const saved = { ...process.env };
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'idgraph-infra-cli-'));
+  // Each test file runs in its own worker: the environment is ours to set.
+  process.env.IDGRAPH_DATA_DIR = dir;
+  process.env.IDGRAPH_MODE = 'local';
+  process.env.IDGRAPH_BUCKET = 'cli-bucket';
+  process.env.GRAPH_NOTEBOOK_CONFIG = join(dir, 'no-graph-notebook-config.json');
+});
+afterAll(() => {
+  process.env = saved;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('idgraph provision / destroy (local mode)', () => {
+  it('provision validates the templates and prints and saves the local outputs', async () => {
+    const { io, out, err } = capture();
+    expect(await runCli(['provision', '--neptune-port', '8183', '--json'], io)).toBe(0);
+    const printed = JSON.parse(out.join(''));
+    expect(printed.mode).toBe('local');
+    expect(printed.outputs).toMatchObject({ BucketName: 'cli-bucket', NeptuneClusterEndpoint: '127.0.0.1', NeptuneClusterPort: '8183' });
+    expect(err.join('')).toContain('templates valid');
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).stackOutputs.BucketName).toBe('cli-bucket');
+  });
+
+  it('provision rejects a bad port with exit code 2', async () => {
+    const { io, err } = capture();
+    expect(await runCli(['provision', '--neptune-port', '70000'], io)).toBe(2);
+    expect(err.join('')).toContain('--neptune-port');
+  });
+
+  it('destroy empties the kit prefixes of the embedded bucket and clears the outputs', async () => {
+    const store = await createObjectStore(loadConfig());
+    await store.putObject('lifecycle/on-start.sh', 'x');
+    await store.putObject('datasets/graph/initial/vertices.csv', 'x');
+    await store.putObject('other/keep.txt', 'x');
+    await store.close();
+
+    const { io, out } = capture();
+    expect(await runCli(['destroy', '--keep-data'], io)).toBe(0);
+    expect(out.join('')).toContain('emptied s3://cli-bucket/lifecycle/ (1 objects)');
+
+    const after = await createObjectStore(loadConfig());
+    try {
+      expect(await after.headObject('lifecycle/on-start.sh')).toBeUndefined();
+      expect(await after.headObject('datasets/graph/initial/vertices.csv')).toBeDefined();
+      expect(await after.headObject('other/keep.txt')).toBeDefined();
+    } finally {
+      await after.close();
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).stackOutputs).toEqual({});
+  });
+});
