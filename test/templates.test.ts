@@ -125,7 +125,7 @@ describe('the kit templates', () => {
       'VpcId', 'PrivateSubnetIds', 'NeptuneSecurityGroupId', 'NotebookSecurityGroupId', 'S3GatewayEndpointId',
       'BucketName', 'NeptuneLoaderRoleArn', 'GlueRoleArn', 'NotebookRoleArn',
       'NeptuneClusterEndpoint', 'NeptuneClusterReadEndpoint', 'NeptuneClusterPort', 'NeptuneClusterResourceId', 'NeptuneIamAuthEnabled',
-      'NotebookInstanceName', 'GlueDatabaseName', 'GlueCrawlerName', 'GlueJobName', 'GlueScriptS3Path', 'GlueModelS3Path', 'GraphOutputS3Path',
+      'NotebookInstanceName', 'GlueDatabaseName', 'GlueCrawlerName', 'GlueIncrementalCrawlerName', 'GlueJobName', 'GlueScriptS3Path', 'GlueModelS3Path', 'GraphOutputS3Path',
     ]) {
       expect(outputs.has(name), name).toBe(true);
     }

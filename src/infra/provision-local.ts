@@ -42,6 +42,7 @@ export function getLocalStackOutputs(templates: ParsedTemplate[], config: KitCon
     NeptuneIamAuthEnabled: 'false',
     GlueDatabaseName: config.glueDatabase,
     GlueCrawlerName: config.crawlerName,
+    GlueIncrementalCrawlerName: `${config.crawlerName}-incremental`,
     GlueJobName: getGlueJobName(config),
     GlueScriptS3Path: s3(GLUE_SCRIPT_KEY),
     GlueModelS3Path: s3(GLUE_MODEL_KEY),
