@@ -76,7 +76,8 @@ step "5/7 kit config"
 mkdir -p "$data_dir"
 chown ec2-user:ec2-user "$data_dir"
 as_user env "IDGRAPH_BUCKET=$bucket" "IDGRAPH_STACK_PREFIX=${IDGRAPH_STACK_PREFIX:-identity-graph}" \
-  "NEPTUNE_LOAD_FROM_S3_ROLE_ARN=${NEPTUNE_LOAD_FROM_S3_ROLE_ARN:-}" \
+  "NEPTUNE_LOAD_FROM_S3_ROLE_ARN=${NEPTUNE_LOAD_FROM_S3_ROLE_ARN:-}" "GRAPH_NOTEBOOK_HOST=${GRAPH_NOTEBOOK_HOST:-}" \
+  "GRAPH_NOTEBOOK_PORT=${GRAPH_NOTEBOOK_PORT:-8182}" "GRAPH_NOTEBOOK_AUTH_MODE=${GRAPH_NOTEBOOK_AUTH_MODE:-IAM}" \
   bash "$here/write-kit-config.sh" --python "$jupyter_python" --data-dir "$data_dir" \
   --graph-notebook-config "$home/graph_notebook_config.json"
 

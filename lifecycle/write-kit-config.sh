@@ -5,7 +5,8 @@
 # the file is replaced atomically (temp file, then rename).
 #
 # Usage: write-kit-config.sh --python <python> --data-dir <dir> [--graph-notebook-config <file>]
-# Environment: IDGRAPH_BUCKET, AWS_REGION, IDGRAPH_STACK_PREFIX, NEPTUNE_LOAD_FROM_S3_ROLE_ARN (optional).
+# Environment: IDGRAPH_BUCKET, AWS_REGION, IDGRAPH_STACK_PREFIX, NEPTUNE_LOAD_FROM_S3_ROLE_ARN and, when
+# there is no graph-notebook config, GRAPH_NOTEBOOK_HOST/PORT/AUTH_MODE (all optional).
 set -euo pipefail
 
 python=""
@@ -56,6 +57,14 @@ if os.path.exists(graph_config):
             "iamAuth": str(graph.get("auth_mode", "")).upper() == "IAM",
             "region": graph.get("aws_region") or config.get("region"),
         }
+elif env.get("GRAPH_NOTEBOOK_HOST"):
+    # graph-notebook did not install: the lifecycle's own settings name the same cluster.
+    config["neptune"] = {
+        "host": env["GRAPH_NOTEBOOK_HOST"],
+        "port": int(env.get("GRAPH_NOTEBOOK_PORT") or 8182),
+        "iamAuth": env.get("GRAPH_NOTEBOOK_AUTH_MODE", "").upper() == "IAM",
+        "region": config.get("region"),
+    }
 config.setdefault("stackOutputs", {})
 
 folder = os.path.dirname(os.path.abspath(target))

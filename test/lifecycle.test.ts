@@ -138,6 +138,19 @@ describe('write-kit-config.sh', () => {
     expect(readdirSync(dataDir)).toEqual(['config.json']);
   });
 
+  it('falls back to the lifecycle\'s GRAPH_NOTEBOOK_* settings when graph-notebook wrote no config', () => {
+    const dataDir = join(dir, 'kit-data-env');
+    const result = run('bash', [join(LIFECYCLE, 'write-kit-config.sh'), '--python', DEBIAN_PYTHON, '--data-dir', dataDir, '--graph-notebook-config', join(dir, 'absent.json')], {
+      AWS_REGION: 'eu-west-1',
+      GRAPH_NOTEBOOK_HOST: 'env.cluster-x.eu-west-1.neptune.amazonaws.com',
+      GRAPH_NOTEBOOK_PORT: '8182',
+      GRAPH_NOTEBOOK_AUTH_MODE: 'IAM',
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const config = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8'));
+    expect(config.neptune).toEqual({ host: 'env.cluster-x.eu-west-1.neptune.amazonaws.com', port: 8182, iamAuth: true, region: 'eu-west-1' });
+  });
+
   it('fails on a broken graph-notebook config, naming it, and leaves the kit config alone', () => {
     const dataDir = join(dir, 'kit-data-2');
     mkdirSync(dataDir);

@@ -164,6 +164,8 @@ describe('the specification check', () => {
     expect(messages.some((m) => m.includes('AWS::IAM::Role requires property AssumeRolePolicyDocument'))).toBe(true);
     expect(messages.some((m) => m.includes('Policies expects a list'))).toBe(true);
     expect(messages.some((m) => m.includes('has no property ScriptLocaton'))).toBe(true);
+    expect(messages.some((m) => m.includes('parameter Prefix has no valid Type (got "Strin")'))).toBe(true);
+    expect(messages.some((m) => m.includes('output Nothing has no Value'))).toBe(true);
     // The line of the misspelt property, for the reader's editor.
     expect(messages.find((m) => m.includes('IAMAuthEnabled'))).toMatch(/bad-spec\.yaml:9:/);
   });

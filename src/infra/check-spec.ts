@@ -10,6 +10,14 @@ import { createIssue, type ParsedTemplate, type TemplateIssue } from './template
  */
 export function checkAgainstSpec(parsed: ParsedTemplate, spec: ResourceSpec): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
+  for (const [name, parameter] of Object.entries(parsed.template.Parameters ?? {})) {
+    if (!isParameterType(parameter?.Type)) {
+      issues.push(createIssue(parsed, 'spec', `Parameters.${name}.Type`, `parameter ${name} has no valid Type (got ${JSON.stringify(parameter?.Type)})`));
+    }
+  }
+  for (const [name, output] of Object.entries(parsed.template.Outputs ?? {})) {
+    if (output?.Value === undefined || output.Value === null) issues.push(createIssue(parsed, 'spec', `Outputs.${name}`, `output ${name} has no Value`));
+  }
   for (const [logicalId, resource] of Object.entries(parsed.template.Resources)) {
     const path = `Resources.${logicalId}`;
     if (typeof resource?.Type !== 'string') {
@@ -102,4 +110,15 @@ function hasShape(value: unknown, type: SpecPropertyType): boolean {
     default:
       return typeof value !== 'object';
   }
+}
+
+/**
+ * Parameter types CloudFormation accepts:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+ */
+function isParameterType(type: unknown): boolean {
+  if (typeof type !== 'string') return false;
+  if (['String', 'Number', 'List<Number>', 'CommaDelimitedList'].includes(type)) return true;
+  // AWS-specific types (AWS::EC2::Subnet::Id, List<AWS::EC2::SecurityGroup::Id>) and SSM parameter types.
+  return /^(List<)?AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(::[A-Za-z0-9]+)?>?$/.test(type) || /^AWS::SSM::Parameter::(Name|Value<.+>)$/.test(type);
 }
