@@ -4,32 +4,35 @@ import { basename, dirname, join } from 'node:path';
 
 /** Size of the write buffer handed to the OS in one write. */
 const BUFFER_BYTES = 1 << 20;
-/** `append` asks for a flush once less than this much room is left. */
+/**
+ * `needsFlush` turns true once less than this much room is left. A row is far smaller (pool
+ * values are capped at MAX_POOL_VALUE_CHARS, see value-pools.ts), so a row always fits.
+ */
 const FLUSH_MARGIN_BYTES = 64 << 10;
-/** Rows are gathered into a short string (a few dozen rows) before one encode into the buffer. */
-const PENDING_CHARS = 8 << 10;
+
+const COMMA = 44;
+const NEWLINE = 10;
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 /**
- * Writes one file through a reused 1 MiB buffer into a temporary file beside the target and
- * renames it into place on `commit` (a rename within one folder is atomic on POSIX): readers see
+ * Writes one CSV file through a reused 1 MiB buffer into a temporary file beside the target,
+ * renamed into place on `commit` (a rename within one folder is atomic on POSIX): readers see
  * either the previous file or the complete new one, never a half-written one.
  *
- * Rows are gathered a few dozen at a time and encoded into the buffer, so row strings die
- * young; accumulating a whole chunk as strings kept them alive across garbage collections and
- * made GC the main cost, and encoding each row alone made Buffer#write the main cost.
- * Each flush is awaited, which is the backpressure: memory holds one buffer per writer.
+ * Rows are encoded field by field straight into the buffer (ASCII fast path, UTF-8 otherwise):
+ * building each row as a string and encoding it later made string allocation, garbage
+ * collection and Buffer#write most of the generator's time. Callers check `needsFlush()` before
+ * a row and `await flush()`: awaiting each write is the backpressure, and memory holds one buffer
+ * per file whatever the number of rows.
  */
 export class AtomicFileWriter {
   readonly path: string;
   readonly tempPath: string;
-  /** Data rows appended with appendRow. */
+  /** Data rows ended with endRow. */
   rows = 0;
   private handle: FileHandle | undefined;
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
-  private pending = '';
-  /** Text too long for the buffer's free room (rare: only lines longer than the margin). */
-  private overflow: string[] = [];
   private bytesWritten = 0;
 
   private constructor(path: string, tempPath: string, handle: FileHandle) {
@@ -44,54 +47,86 @@ export class AtomicFileWriter {
     return new AtomicFileWriter(path, tempPath, handle);
   }
 
-  /** Appends text; returns true when the buffer is nearly full and the caller should `await flush()`. */
-  append(text: string): boolean {
-    this.pending += text;
-    if (this.pending.length < PENDING_CHARS) return false;
-    return this.encodePending();
-  }
-
-  /** Moves pending text into the buffer; true when the buffer is nearly full. */
-  private encodePending(): boolean {
-    const text = this.pending;
-    this.pending = '';
-    // UTF-8 needs at most 3 bytes per UTF-16 unit.
-    if (this.overflow.length === 0 && text.length * 3 <= BUFFER_BYTES - this.used) {
-      this.used += this.buffer.write(text, this.used, 'utf8');
-    } else {
-      this.overflow.push(text);
-      return true;
-    }
+  /** True when the buffer is nearly full: `await flush()` before the next row. */
+  needsFlush(): boolean {
     return BUFFER_BYTES - this.used < FLUSH_MARGIN_BYTES;
   }
 
-  /** Appends one data row (counted in `rows`). */
-  appendRow(line: string): boolean {
+  /** Any text (already CSV-quoted if needed): ASCII copied byte by byte, the rest UTF-8 encoded. */
+  text(value: string): void {
+    const buffer = this.buffer;
+    let used = this.used;
+    const length = value.length;
+    for (let i = 0; i < length; i++) {
+      const code = value.charCodeAt(i);
+      if (code > 127) {
+        this.used = used + buffer.write(value.slice(i), used, 'utf8');
+        return;
+      }
+      buffer[used++] = code;
+    }
+    this.used = used;
+  }
+
+  /** One byte (an ASCII character code). */
+  byte(code: number): void {
+    this.buffer[this.used++] = code;
+  }
+
+  comma(): void {
+    this.buffer[this.used++] = COMMA;
+  }
+
+  /** Ends a data row: newline, and counts it. */
+  endRow(): void {
+    this.buffer[this.used++] = NEWLINE;
     this.rows++;
-    return this.append(line);
+  }
+
+  /** A non-negative integer in decimal. */
+  int(value: number): void {
+    let digits = 1;
+    for (let limit = 10; limit <= value; limit *= 10) digits++;
+    this.digits(value, digits);
+  }
+
+  /** A non-negative integer as exactly `width` decimal digits, zero-padded ("01234"). */
+  digits(value: number, width: number): void {
+    const buffer = this.buffer;
+    let position = this.used + width;
+    this.used = position;
+    for (let i = 0; i < width; i++) {
+      buffer[--position] = 48 + (value % 10);
+      value = Math.floor(value / 10);
+    }
+  }
+
+  /** The low `nibbles` × 4 bits of `value` as lower-case hex. */
+  hex(value: number, nibbles: number): void {
+    const buffer = this.buffer;
+    let position = this.used + nibbles;
+    this.used = position;
+    for (let i = 0; i < nibbles; i++) {
+      buffer[--position] = HEX_DIGITS[value & 15]!;
+      value >>>= 4;
+    }
+  }
+
+  /** Header or other raw text outside the row counter. */
+  append(text: string): void {
+    this.text(text);
   }
 
   async flush(): Promise<void> {
-    if (!this.handle) return;
-    if (this.pending !== '') this.encodePending();
-    if (this.used > 0) {
-      await this.handle.write(this.buffer, 0, this.used);
-      this.bytesWritten += this.used;
-      this.used = 0;
-    }
-    if (this.overflow.length > 0) {
-      const rest = Buffer.from(this.overflow.join(''), 'utf8');
-      this.overflow = [];
-      await this.handle.write(rest);
-      this.bytesWritten += rest.length;
-    }
+    if (!this.handle || this.used === 0) return;
+    await this.handle.write(this.buffer, 0, this.used);
+    this.bytesWritten += this.used;
+    this.used = 0;
   }
 
   /** Bytes in the file so far, buffered ones included (after `commit`: the file's size). */
   get bytes(): number {
-    let pending = this.used + Buffer.byteLength(this.pending, 'utf8');
-    for (const text of this.overflow) pending += Buffer.byteLength(text, 'utf8');
-    return this.bytesWritten + pending;
+    return this.bytesWritten + this.used;
   }
 
   /** Flushes and closes the temporary file (the step that can fail on a full disk). */
@@ -110,8 +145,6 @@ export class AtomicFileWriter {
   /** Drops the temporary file (used when the run fails): the target is left untouched. */
   async abort(): Promise<void> {
     this.used = 0;
-    this.pending = '';
-    this.overflow = [];
     try {
       await this.handle?.close();
     } catch {

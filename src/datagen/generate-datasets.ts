@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, constants, mkdir, stat } from 'node:fs/promises';
+import { access, constants, mkdir, open, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidInputError, kitMessage } from '../errors.js';
 import { AtomicFileWriter } from './atomic-file-writer.js';
@@ -18,14 +18,14 @@ import {
   type GenerateReport,
   type GeneratedFile,
 } from './generate-options.js';
-import { formatIsoDate, formatIsoTimestamp, formatUuid } from './identifiers.js';
+import { writeIsoDate, writeIsoTimestamp, writeUuid } from './identifiers.js';
 import { Population, SECONDS_PER_DAY, planPopulation } from './population.js';
 import { Sfc32 } from './random.js';
 import { buildValuePools, type ValuePools } from './value-pools.js';
 
 type FileKey = DatasetName | typeof GROUND_TRUTH_NAME;
 
-/** Salts of the per-row identifiers (formatUuid uses salt..salt+3). */
+/** Salts of the per-row identifiers (writeUuid uses salt..salt+3). */
 const ID_SALT = { session: 0x300, cookie: 0x310, conversion: 0x320, purchase: 0x330 } as const;
 
 /** PRNG stream per pass, so each file's rows do not depend on the other passes' draws. */
@@ -87,7 +87,6 @@ export async function generateDatasets(options: GenerateOptions): Promise<Genera
   const population = new Population(plan, pools, referenceDate);
   const keys: FileKey[] = [...DATASETS, GROUND_TRUTH_NAME];
   const writers = new Map<FileKey, AtomicFileWriter>();
-  const samples: Partial<Record<FileKey, string[]>> | undefined = options.debug ? {} : undefined;
   try {
     for (const key of keys) {
       writers.set(key, await AtomicFileWriter.create(join(outDir, datasetFileName(key, options.incremental))));
@@ -100,7 +99,6 @@ export async function generateDatasets(options: GenerateOptions): Promise<Genera
       writers: writers as Map<FileKey, AtomicFileWriter>,
       windowEndSeconds: Math.floor(referenceDate.getTime() / 1000),
       windowDays: options.incremental ? INCREMENTAL_WINDOW_DAYS : FULL_WINDOW_DAYS,
-      samples,
     };
     for (const key of keys) {
       const header = key === GROUND_TRUTH_NAME ? GROUND_TRUTH_COLUMNS : DATASET_COLUMNS[key];
@@ -137,7 +135,7 @@ export async function generateDatasets(options: GenerateOptions): Promise<Genera
       returningPersons: plan.returningPersons,
       newPersons: plan.newPersons,
     },
-    ...(samples ? { samples } : {}),
+    ...(options.debug ? { samples: await collectSamples(files) } : {}),
   };
 }
 
@@ -163,18 +161,29 @@ interface PassContext {
   writers: Map<FileKey, AtomicFileWriter>;
   windowEndSeconds: number;
   windowDays: number;
-  samples: Partial<Record<FileKey, string[]>> | undefined;
 }
 
 function reportProgress(context: PassContext, dataset: string, rows: number, totalRows: number): void {
   context.options.onProgress?.({ dataset, rows, totalRows });
 }
 
-function keepSample(context: PassContext, key: FileKey, line: string): void {
-  const samples = context.samples;
-  if (!samples) return;
-  const list = (samples[key] ??= []);
-  if (list.length < DEBUG_SAMPLE_ROWS) list.push(line.slice(0, -1));
+/**
+ * With `debug`, keeps the first rows of each file: read back from the file's start once the
+ * run is over (see collectSamples), so the hot loops stay free of debug work.
+ */
+async function collectSamples(files: GeneratedFile[]): Promise<Partial<Record<FileKey, string[]>>> {
+  const samples: Partial<Record<FileKey, string[]>> = {};
+  for (const file of files) {
+    const handle = await open(file.path, 'r');
+    try {
+      const head = Buffer.alloc(16 << 10);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      samples[file.dataset] = head.subarray(0, bytesRead).toString('utf8').split('\n').slice(1, 1 + DEBUG_SAMPLE_ROWS);
+    } finally {
+      await handle.close();
+    }
+  }
+  return samples;
 }
 
 /**
@@ -191,10 +200,14 @@ async function writeFirstParty(context: PassContext): Promise<void> {
   const firstHousehold = options.incremental ? plan.households : 0;
   const lastHousehold = options.incremental ? plan.households + plan.newHouseholds : plan.households;
   for (let household = firstHousehold; household < lastHousehold; household++) {
-    const id = population.householdId(household);
-    const line = `household,${id},,${id},${population.homeIp(household)}\n`;
-    keepSample(context, GROUND_TRUTH_NAME, line);
-    if (truth.appendRow(line)) await truth.flush();
+    if (truth.needsFlush()) await truth.flush();
+    truth.text('household,');
+    population.writeHouseholdId(truth, household);
+    truth.text(',,');
+    population.writeHouseholdId(truth, household);
+    truth.comma();
+    population.writeIp(truth, population.homeIpIndex(household));
+    truth.endRow();
   }
 
   const total = options.records;
@@ -202,21 +215,27 @@ async function writeFirstParty(context: PassContext): Promise<void> {
   let returningSeen = 0;
   let newSeen = 0;
   for (let row = 0; row < total; row++) {
+    if (out.needsFlush()) {
+      await out.flush();
+      reportProgress(context, 'first_party', row, total);
+    }
+    if (truth.needsFlush()) await truth.flush();
     // Row `row` is a returning person when the running share of returning rows steps up here.
     const isReturning = Math.floor(((row + 1) * returning) / total) > Math.floor((row * returning) / total);
     const person = isReturning
       ? population.returningPerson(returningSeen++)
       : (options.incremental ? plan.basePersons : 0) + newSeen++;
-    const line = population.firstPartyLine(person, isReturning);
-    keepSample(context, 'first_party', line);
-    if (out.appendRow(line)) {
-      await out.flush();
-      reportProgress(context, 'first_party', row + 1, total);
-    }
+    population.writeFirstPartyRow(out, person, isReturning);
     if (!isReturning) {
-      const userName = population.userName(person);
-      const truthLine = `user,${userName},${userName},${population.householdId(population.householdOf(person))},\n`;
-      if (truth.appendRow(truthLine)) await truth.flush();
+      const household = population.householdOf(person);
+      truth.text('user,');
+      population.writeUserName(truth, person, household);
+      truth.comma();
+      population.writeUserName(truth, person, household);
+      truth.comma();
+      population.writeHouseholdId(truth, household);
+      truth.comma();
+      truth.endRow();
     }
   }
   reportProgress(context, 'first_party', total, total);
@@ -235,28 +254,27 @@ async function writeTransactional(context: PassContext): Promise<void> {
   const persons = population.totalPersons;
   const products = pools.products;
   for (let row = 0; row < total; row++) {
-    const person = rng.nextInt(persons);
-    const customerId = rng.nextUint32() & 1 ? population.email(person) : population.externalId(person);
-    const product = products[rng.nextInt(products.length)]!;
-    const purchasedDate = formatIsoDate(windowStart + rng.nextInt(windowSeconds));
-    const line =
-      formatUuid(seed, firstPurchase + row, ID_SALT.purchase) +
-      ',' +
-      product.name +
-      ',' +
-      purchasedDate +
-      ',' +
-      product.category +
-      ',' +
-      customerId +
-      ',' +
-      (1 + rng.nextInt(500)) +
-      '\n';
-    keepSample(context, 'transactional', line);
-    if (out.appendRow(line)) {
+    if (out.needsFlush()) {
       await out.flush();
-      reportProgress(context, 'transactional', row + 1, total);
+      reportProgress(context, 'transactional', row, total);
     }
+    const person = rng.nextInt(persons);
+    const byEmail = (rng.nextUint32() & 1) === 1;
+    const product = products[rng.nextInt(products.length)]!;
+    const purchasedAt = windowStart + rng.nextInt(windowSeconds);
+    writeUuid(out, seed, firstPurchase + row, ID_SALT.purchase);
+    out.comma();
+    out.text(product.name);
+    out.comma();
+    writeIsoDate(out, purchasedAt);
+    out.comma();
+    out.text(product.category);
+    out.comma();
+    if (byEmail) population.writeEmail(out, person);
+    else population.writeExternalId(out, person);
+    out.comma();
+    out.int(1 + rng.nextInt(500));
+    out.endRow();
   }
   reportProgress(context, 'transactional', total, total);
 }
@@ -284,9 +302,17 @@ async function writeSessions(context: PassContext): Promise<void> {
   const firstDevice = options.incremental ? plan.devices : 0;
   const lastDevice = options.incremental ? plan.devices + plan.newDevices : plan.devices;
   for (let device = firstDevice; device < lastDevice; device++) {
+    if (truth.needsFlush()) await truth.flush();
     const owner = population.deviceOwner(device);
-    const line = `device,${population.deviceId(device)},${population.userName(owner)},${population.householdId(population.householdOf(owner))},\n`;
-    if (truth.appendRow(line)) await truth.flush();
+    const household = population.householdOf(owner);
+    truth.text('device,');
+    population.writeDeviceId(truth, device);
+    truth.comma();
+    population.writeUserName(truth, owner, household);
+    truth.comma();
+    population.writeHouseholdId(truth, household);
+    truth.comma();
+    truth.endRow();
   }
 
   const { web, app } = countSessions(options.records);
@@ -304,6 +330,16 @@ async function writeSessions(context: PassContext): Promise<void> {
   let awaySeen = 0;
 
   for (let s = 0; s < total; s++) {
+    if (clickOut.needsFlush()) {
+      await clickOut.flush();
+      reportProgress(context, 'clickstream', s, total);
+    }
+    if (cookieOut.needsFlush()) {
+      await cookieOut.flush();
+      reportProgress(context, 'cookie', webSeen, web);
+    }
+    if (truth.needsFlush()) await truth.flush();
+
     const isWeb = Math.floor(((s + 1) * web) / total) > Math.floor((s * web) / total);
     let person: number;
     let device = -1;
@@ -323,13 +359,11 @@ async function writeSessions(context: PassContext): Promise<void> {
       appSeen++;
     }
     const household = population.householdOf(person);
-    const userName = population.userName(person);
     const loggedIn = rng.chance(isWeb ? WEB_LOGGED_IN : APP_LOGGED_IN);
-    const shownUser = loggedIn ? userName : '';
     const atHome = rng.chance(isWeb ? WEB_AT_HOME : APP_AT_HOME) || mustBeHome;
     // Away networks are visited in turn, so each is seen once there are enough away sessions.
     const awayIndex = atHome ? -1 : population.awayIpIndex(awaySeen++);
-    const ip = population.ip(awayIndex === -1 ? population.homeIpIndex(household) : awayIndex);
+    const ipIndex = awayIndex === -1 ? population.homeIpIndex(household) : awayIndex;
 
     const events = 1 + rng.nextInt(40);
     const duration = events * (5 + rng.nextInt(55)) + rng.nextInt(30);
@@ -338,70 +372,80 @@ async function writeSessions(context: PassContext): Promise<void> {
     const startEvent = isWeb ? WEB_START_EVENTS[rng.nextInt(WEB_START_EVENTS.length)]! : APP_START_EVENTS[rng.nextInt(APP_START_EVENTS.length)]!;
     const endEvent = events === 1 ? startEvent : END_EVENTS[rng.nextInt(END_EVENTS.length)]!;
     const domain = brandDomains[rng.nextInt(brandDomains.length)]!;
-    const url = `https://${domain}${urlPaths[rng.nextInt(urlPaths.length)]!}`;
-    const sessionId = formatUuid(seed, firstSession + s, ID_SALT.session);
-    const householdId = population.householdId(household);
+    const path = urlPaths[rng.nextInt(urlPaths.length)]!;
+    const sessionIndex = firstSession + s;
 
-    let platform: string;
-    let appId = '';
-    let deviceId = '';
-    let userAgent: string;
+    let userAgent = '';
     if (isWeb) {
-      platform = 'web';
       userAgent = population.browserUserAgent(person, rng.chance(SECOND_BROWSER));
       const cookieIndex = firstCookie + webSeen++;
-      const cookieId = formatUuid(seed, cookieIndex, ID_SALT.cookie);
-      const conversionId = endEvent === 'purchase' ? formatUuid(seed, cookieIndex, ID_SALT.conversion) : '';
-      const cookieLine = `${cookieId},${sessionId},${endEvent},${shownUser},${conversionId},${duration}\n`;
-      keepSample(context, 'cookie', cookieLine);
-      if (cookieOut.appendRow(cookieLine)) {
-        await cookieOut.flush();
-        reportProgress(context, 'cookie', webSeen, web);
-      }
-      if (truth.appendRow(`cookie,${cookieId},${userName},${householdId},\n`)) await truth.flush();
-    } else {
-      platform = population.devicePlatform(device);
-      appId = platform === 'ios' ? appIds.ios : appIds.android;
-      deviceId = population.deviceId(device);
-      userAgent = population.deviceUserAgent(device);
+      writeUuid(cookieOut, seed, cookieIndex, ID_SALT.cookie);
+      cookieOut.comma();
+      writeUuid(cookieOut, seed, sessionIndex, ID_SALT.session);
+      cookieOut.comma();
+      cookieOut.text(endEvent);
+      cookieOut.comma();
+      if (loggedIn) population.writeUserName(cookieOut, person, household);
+      cookieOut.comma();
+      if (endEvent === 'purchase') writeUuid(cookieOut, seed, cookieIndex, ID_SALT.conversion);
+      cookieOut.comma();
+      cookieOut.int(duration);
+      cookieOut.endRow();
+
+      truth.text('cookie,');
+      writeUuid(truth, seed, cookieIndex, ID_SALT.cookie);
+      truth.comma();
+      population.writeUserName(truth, person, household);
+      truth.comma();
+      population.writeHouseholdId(truth, household);
+      truth.comma();
+      truth.endRow();
     }
-    const clickLine =
-      sessionId +
-      ',' +
-      ip +
-      ',' +
-      platform +
-      ',' +
-      url +
-      ',' +
-      domain +
-      ',' +
-      appId +
-      ',' +
-      deviceId +
-      ',' +
-      shownUser +
-      ',' +
-      events +
-      ',' +
-      formatIsoTimestamp(start) +
-      ',' +
-      startEvent +
-      ',' +
-      formatIsoTimestamp(end) +
-      ',' +
-      endEvent +
-      ',' +
-      duration +
-      ',' +
-      userAgent +
-      '\n';
-    keepSample(context, 'clickstream', clickLine);
-    if (clickOut.appendRow(clickLine)) {
-      await clickOut.flush();
-      reportProgress(context, 'clickstream', s + 1, total);
-    }
-    if (truth.appendRow(`session,${sessionId},${userName},${householdId},\n`)) await truth.flush();
+
+    writeUuid(clickOut, seed, sessionIndex, ID_SALT.session);
+    clickOut.comma();
+    population.writeIp(clickOut, ipIndex);
+    clickOut.comma();
+    const platform = isWeb ? 'web' : population.devicePlatform(device);
+    clickOut.text(platform);
+    clickOut.comma();
+    clickOut.text('https://');
+    clickOut.text(domain);
+    clickOut.text(path);
+    clickOut.comma();
+    clickOut.text(domain);
+    clickOut.comma();
+    if (!isWeb) clickOut.text(platform === 'ios' ? appIds.ios : appIds.android);
+    clickOut.comma();
+    if (!isWeb) population.writeDeviceId(clickOut, device);
+    clickOut.comma();
+    if (loggedIn) population.writeUserName(clickOut, person, household);
+    clickOut.comma();
+    clickOut.int(events);
+    clickOut.comma();
+    writeIsoTimestamp(clickOut, start);
+    clickOut.comma();
+    clickOut.text(startEvent);
+    clickOut.comma();
+    writeIsoTimestamp(clickOut, end);
+    clickOut.comma();
+    clickOut.text(endEvent);
+    clickOut.comma();
+    clickOut.int(duration);
+    clickOut.comma();
+    if (isWeb) clickOut.text(userAgent);
+    else population.writeDeviceUserAgent(clickOut, device);
+    clickOut.endRow();
+
+    // Ground truth: the person behind the session, logged in or not.
+    truth.text('session,');
+    writeUuid(truth, seed, sessionIndex, ID_SALT.session);
+    truth.comma();
+    population.writeUserName(truth, person, household);
+    truth.comma();
+    population.writeHouseholdId(truth, household);
+    truth.comma();
+    truth.endRow();
   }
   reportProgress(context, 'cookie', web, web);
   reportProgress(context, 'clickstream', total, total);

@@ -1,38 +1,27 @@
+import type { AtomicFileWriter } from './atomic-file-writer.js';
 import { mixHash32 } from './random.js';
 
-/** Two lower-case hex digits for every byte value. */
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function formatHex32(x: number): string {
-  return HEX_BYTE[(x >>> 24) & 255]! + HEX_BYTE[(x >>> 16) & 255]! + HEX_BYTE[(x >>> 8) & 255]! + HEX_BYTE[x & 255]!;
-}
-
-function formatHex16(x: number): string {
-  return HEX_BYTE[(x >>> 8) & 255]! + HEX_BYTE[x & 255]!;
-}
+const DASH = 45;
+const DOT = 46;
 
 /**
- * A version-4-shaped UUID (RFC 9562 §5.4 layout: version nibble 4, variant bits 10) for the
- * `index`-th identifier of one kind (`salt`). Its first 32 bits are a bijection of `index`, so
- * two indexes never give the same id — uniqueness holds by construction, not by luck.
+ * Writes a version-4-shaped UUID (RFC 9562 §5.4 layout: version nibble 4, variant bits 10) for
+ * the `index`-th identifier of one kind (`salt`). Its first 32 bits are a bijection of `index`,
+ * so two indexes never give the same id — uniqueness holds by construction, not by luck.
  */
-export function formatUuid(seed: number, index: number, salt: number): string {
-  const w0 = mixHash32(seed, index, salt);
+export function writeUuid(out: AtomicFileWriter, seed: number, index: number, salt: number): void {
   const w1 = mixHash32(seed, index, salt + 1);
   const w2 = mixHash32(seed, index, salt + 2);
-  const w3 = mixHash32(seed, index, salt + 3);
-  return (
-    formatHex32(w0) +
-    '-' +
-    formatHex16(w1 >>> 16) +
-    '-' +
-    formatHex16(0x4000 | (w1 & 0x0fff)) +
-    '-' +
-    formatHex16(0x8000 | ((w2 >>> 16) & 0x3fff)) +
-    '-' +
-    formatHex16(w2 & 0xffff) +
-    formatHex32(w3)
-  );
+  out.hex(mixHash32(seed, index, salt), 8);
+  out.byte(DASH);
+  out.hex(w1 >>> 16, 4);
+  out.byte(DASH);
+  out.hex(0x4000 | (w1 & 0x0fff), 4);
+  out.byte(DASH);
+  out.hex(0x8000 | ((w2 >>> 16) & 0x3fff), 4);
+  out.byte(DASH);
+  out.hex(w2 & 0xffff, 4);
+  out.hex(mixHash32(seed, index, salt + 3), 8);
 }
 
 /**
@@ -44,23 +33,28 @@ const PUBLIC_FIRST_OCTETS = [
   122, 124, 142, 151, 156, 162, 173, 174, 176, 178, 184, 185, 188, 190, 194, 195, 201, 208, 212, 213, 217,
 ];
 
-/** Largest index formatIpv4 keeps unique (a 24-bit permutation supplies the last three octets). */
+/** Largest index writeIpv4 keeps unique (a 24-bit permutation supplies the last three octets). */
 export const MAX_IP_INDEX = 1 << 24;
 
 /**
- * The `index`-th IPv4 address of a seeded pool. The last three octets are a bijection of the
- * index on 24 bits (odd multiplies and xorshifts modulo 2^24), so indexes below MAX_IP_INDEX give
- * distinct addresses whatever the first octet is.
+ * Writes the `index`-th IPv4 address of a seeded pool. The last three octets are a bijection of
+ * the index on 24 bits (odd multiplies and xorshifts modulo 2^24), so indexes below
+ * MAX_IP_INDEX give distinct addresses whatever the first octet is.
  */
-export function formatIpv4(seed: number, index: number): string {
+export function writeIpv4(out: AtomicFileWriter, seed: number, index: number): void {
   // The seed picks where the permutation starts, so the one index that maps to x.0.0.0 is rarely a small one.
   let x = (index + mixHash32(seed, 0, 0x1f0)) & 0xffffff;
   x = Math.imul(x, 0x2c1b3c6d) & 0xffffff;
   x ^= x >>> 12;
   x = Math.imul(x, 0x297a2d39) & 0xffffff;
   x ^= x >>> 11;
-  const first = PUBLIC_FIRST_OCTETS[mixHash32(seed, x, 0x1f1) % PUBLIC_FIRST_OCTETS.length]!;
-  return `${first}.${x >>> 16}.${(x >>> 8) & 255}.${x & 255}`;
+  out.int(PUBLIC_FIRST_OCTETS[mixHash32(seed, x, 0x1f1) % PUBLIC_FIRST_OCTETS.length]!);
+  out.byte(DOT);
+  out.int(x >>> 16);
+  out.byte(DOT);
+  out.int((x >>> 8) & 255);
+  out.byte(DOT);
+  out.int(x & 255);
 }
 
 const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
@@ -93,18 +87,25 @@ function formatDay(day: number): string {
 }
 
 /**
- * Seconds since the epoch → `YYYY-MM-DD`. Hand-rolled instead of Date#toISOString: the Date
- * objects of millions of rows were a large share of generation time.
+ * Writes seconds since the epoch as `YYYY-MM-DD`. Hand-rolled instead of Date#toISOString: the
+ * Date objects of millions of rows were a large share of generation time.
  */
-export function formatIsoDate(epochSeconds: number): string {
-  return formatDay(Math.floor(epochSeconds / SECONDS_PER_DAY));
+export function writeIsoDate(out: AtomicFileWriter, epochSeconds: number): void {
+  out.text(formatDay(Math.floor(epochSeconds / SECONDS_PER_DAY)));
 }
 
-/** Seconds since the epoch → `YYYY-MM-DDTHH:mm:ssZ` (ISO 8601, accepted by Neptune's Date type). */
-export function formatIsoTimestamp(epochSeconds: number): string {
+/** Writes seconds since the epoch as `YYYY-MM-DDTHH:mm:ssZ` (ISO 8601, accepted by Neptune's Date type). */
+export function writeIsoTimestamp(out: AtomicFileWriter, epochSeconds: number): void {
   const day = Math.floor(epochSeconds / SECONDS_PER_DAY);
   const second = epochSeconds - day * SECONDS_PER_DAY;
   const hour = Math.floor(second / 3600);
   const minute = Math.floor((second - hour * 3600) / 60);
-  return `${formatDay(day)}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second - hour * 3600 - minute * 60]}Z`;
+  out.text(formatDay(day));
+  out.byte(84); // T
+  out.digits(hour, 2);
+  out.byte(58); // :
+  out.digits(minute, 2);
+  out.byte(58);
+  out.digits(second - hour * 3600 - minute * 60, 2);
+  out.byte(90); // Z
 }

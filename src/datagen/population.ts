@@ -1,4 +1,5 @@
-import { formatIpv4, formatIsoDate, formatUuid } from './identifiers.js';
+import type { AtomicFileWriter } from './atomic-file-writer.js';
+import { writeIpv4, writeIsoDate, writeUuid } from './identifiers.js';
 import { mixHash32, mixUnit } from './random.js';
 import type { ValuePools } from './value-pools.js';
 
@@ -38,6 +39,13 @@ const SALT = {
 } as const;
 
 export const SECONDS_PER_DAY = 86_400;
+
+const UNDERSCORE = 95;
+const DOT = 46;
+const AT = 64;
+const DASH = 45;
+const QUOTE = 34;
+const SPACE = 32;
 
 /** Share of an incremental batch's first-party rows that update people of the initial batch. */
 export const RETURNING_SHARE = 0.3;
@@ -164,19 +172,17 @@ export class Population {
     return households + (mixHash32(this.seed, person, SALT.household) % newHouseholds);
   }
 
-  householdId(household: number): string {
-    return `hh-${household}`;
+  /** Writes `hh-<n>`. */
+  writeHouseholdId(out: AtomicFileWriter, household: number): void {
+    out.text('hh-');
+    out.int(household);
   }
 
-  /** Index of a household's home address in the IP index space (see formatIpv4). */
+  /** Index of a household's home address in the IP index space (see writeIpv4). */
   homeIpIndex(household: number): number {
     const { households, homeIps, ipPool, newIpPool } = this.plan;
     if (household < households) return household % homeIps;
     return ipPool + ((household - households) % splitIpPool(newIpPool).home);
-  }
-
-  homeIp(household: number): string {
-    return formatIpv4(this.seed, this.homeIpIndex(household));
   }
 
   /** IP index of the `k`-th away network (office, café, mobile carrier) or -1 when there is none. */
@@ -186,8 +192,8 @@ export class Population {
     return away === 0 ? -1 : homeIps + (k % away);
   }
 
-  ip(index: number): string {
-    return formatIpv4(this.seed, index);
+  writeIp(out: AtomicFileWriter, index: number): void {
+    writeIpv4(out, this.seed, index);
   }
 
   private firstName(person: number): string {
@@ -195,7 +201,7 @@ export class Population {
     return names[mixHash32(this.seed, person, SALT.firstName) % names.length]!;
   }
 
-  private lastName(person: number, household = this.householdOf(person)): string {
+  private lastName(person: number, household: number): string {
     const names = this.pools.lastNames;
     const family = mixUnit(this.seed, person, SALT.lastNameChoice) < SHARE_FAMILY_NAME;
     const index = family
@@ -205,15 +211,24 @@ export class Population {
   }
 
   /**
-   * `first_last<index>`: names are letters only, so the trailing digits are the person's index
-   * and two people can never share a user name, at any --records.
+   * Writes `first_last<index>`: names are letters only, so the trailing digits are the person's
+   * index and two people can never share a user name, at any --records.
    */
-  userName(person: number): string {
-    return `${this.firstName(person)}_${this.lastName(person)}${person}`;
+  writeUserName(out: AtomicFileWriter, person: number, household = this.householdOf(person)): void {
+    out.text(this.firstName(person));
+    out.byte(UNDERSCORE);
+    out.text(this.lastName(person, household));
+    out.int(person);
   }
 
-  email(person: number): string {
-    return `${this.firstName(person)}.${this.lastName(person)}${person}@${this.emailDomain(person)}`;
+  /** Writes `first.last<index>@domain`: unique for the same reason as the user name. */
+  writeEmail(out: AtomicFileWriter, person: number, household = this.householdOf(person)): void {
+    out.text(this.firstName(person));
+    out.byte(DOT);
+    out.text(this.lastName(person, household));
+    out.int(person);
+    out.byte(AT);
+    out.text(this.emailDomain(person));
   }
 
   private emailDomain(person: number): string {
@@ -223,49 +238,68 @@ export class Population {
     return (h & 3) !== 0 ? domains[(h >>> 2) % 6]! : domains[(h >>> 2) % domains.length]!;
   }
 
-  /** 10 digits, a bijection of the index: unique. */
-  externalId(person: number): string {
-    return 'C' + String(mixHash32(this.seed, person, SALT.externalId)).padStart(10, '0');
+  /** Writes `C` + 10 digits, a bijection of the index: unique. */
+  writeExternalId(out: AtomicFileWriter, person: number): void {
+    out.byte(67); // C
+    out.digits(mixHash32(this.seed, person, SALT.externalId), 10);
   }
 
-  phoneNumber(person: number, changed = false): string {
-    const h = mixHash32(this.seed, person, changed ? SALT.phoneChanged : SALT.phone);
-    const area = 201 + (h % 789);
-    const exchange = 200 + ((h >>> 10) % 800);
-    const line = String(mixHash32(this.seed, person, (changed ? SALT.phoneChanged : SALT.phone) + 0x40) % 10_000).padStart(4, '0');
-    return `+1-${area}-${exchange}-${line}`;
+  /** Writes `+1-AAA-EEE-LLLL`; `changed` gives the person's new number. */
+  writePhoneNumber(out: AtomicFileWriter, person: number, changed: boolean): void {
+    const salt = changed ? SALT.phoneChanged : SALT.phone;
+    const h = mixHash32(this.seed, person, salt);
+    out.text('+1-');
+    out.int(201 + (h % 789));
+    out.byte(DASH);
+    out.int(200 + ((h >>> 10) % 800));
+    out.byte(DASH);
+    out.digits(mixHash32(this.seed, person, salt + 0x40) % 10_000, 4);
   }
 
-  /** CSV-ready street address: "123 Main Street" or, for one in three, "123 Main Street, Apt. 4" (quoted). */
-  streetAddress(household: number): string {
+  /**
+   * Writes the household's street address: "123 Main Street" or, for one in three,
+   * "123 Main Street, Apt. 4" — quoted, as RFC 4180 requires for a comma. Pool parts hold no CSV
+   * specials (see buildValuePools), so only the added comma needs quotes.
+   */
+  writeStreetAddress(out: AtomicFileWriter, household: number): void {
     const building = 1 + (mixHash32(this.seed, household, SALT.building) % 9_999);
     const street = this.pools.streetNames[mixHash32(this.seed, household, SALT.street) % this.pools.streetNames.length]!;
-    // Pool parts hold no CSV specials (see buildValuePools), so only the added comma needs quotes.
     if (mixUnit(this.seed, household, SALT.secondaryChoice) < 1 / 3) {
       const secondary =
         this.pools.secondaryAddresses[mixHash32(this.seed, household, SALT.secondary) % this.pools.secondaryAddresses.length]!;
-      return `"${building} ${street}, ${secondary}"`;
+      out.byte(QUOTE);
+      out.int(building);
+      out.byte(SPACE);
+      out.text(street);
+      out.text(', ');
+      out.text(secondary);
+      out.byte(QUOTE);
+      return;
     }
-    return `${building} ${street}`;
+    out.int(building);
+    out.byte(SPACE);
+    out.text(street);
   }
 
   /** Five digits, leading zeros kept: "01234". */
-  postcode(household: number): string {
-    return String(mixHash32(this.seed, household, SALT.postcode) % 100_000).padStart(5, '0');
+  writePostcode(out: AtomicFileWriter, household: number): void {
+    out.digits(mixHash32(this.seed, household, SALT.postcode) % 100_000, 5);
   }
 
-  /** CSV-ready `city,country`. */
-  cityAndCountry(household: number): string {
+  /** Writes the CSV-ready `city,country` pair. */
+  writeCityAndCountry(out: AtomicFileWriter, household: number): void {
     const entry = this.pools.cities[mixHash32(this.seed, household, SALT.city) % this.pools.cities.length]!;
-    return `${entry.city},${entry.country}`;
+    out.text(entry.city);
+    out.comma();
+    out.text(entry.country);
   }
 
   /** Aged 18 to 90 at the reference date. */
-  birthday(person: number): string {
+  writeBirthday(out: AtomicFileWriter, person: number): void {
     const minAgeDays = 18 * 365 + 5;
     const spanDays = 72 * 365;
     const days = minAgeDays + (mixHash32(this.seed, person, SALT.birthday) % spanDays);
-    return formatIsoDate(this.referenceSeconds - days * SECONDS_PER_DAY);
+    writeIsoDate(out, this.referenceSeconds - days * SECONDS_PER_DAY);
   }
 
   /** Skewed towards few points, as loyalty schemes are. */
@@ -281,39 +315,32 @@ export class Population {
   }
 
   /**
-   * The person's first-party CSV line. `returning` marks an incremental update of a person of
+   * Writes the person's first-party row. `returning` marks an incremental update of a person of
    * the initial batch: more loyalty points (maybe a new level) and sometimes a new phone.
    */
-  firstPartyLine(person: number, returning: boolean): string {
+  writeFirstPartyRow(out: AtomicFileWriter, person: number, returning: boolean): void {
     const household = this.householdOf(person);
     const points = this.loyaltyPoints(person, returning);
-    const name = `${this.firstName(person)}_${this.lastName(person, household)}`;
-    return (
-      name +
-      person +
-      ',' +
-      name.replace('_', '.') +
-      person +
-      '@' +
-      this.emailDomain(person) +
-      ',' +
-      this.phoneNumber(person, returning && this.phoneChanged(person)) +
-      ',' +
-      this.externalId(person) +
-      ',' +
-      this.streetAddress(household) +
-      ',' +
-      this.postcode(household) +
-      ',' +
-      this.cityAndCountry(household) +
-      ',' +
-      this.birthday(person) +
-      ',' +
-      points +
-      ',' +
-      loyaltyLevel(points) +
-      '\n'
-    );
+    this.writeUserName(out, person, household);
+    out.comma();
+    this.writeEmail(out, person, household);
+    out.comma();
+    this.writePhoneNumber(out, person, returning && this.phoneChanged(person));
+    out.comma();
+    this.writeExternalId(out, person);
+    out.comma();
+    this.writeStreetAddress(out, household);
+    out.comma();
+    this.writePostcode(out, household);
+    out.comma();
+    this.writeCityAndCountry(out, household);
+    out.comma();
+    this.writeBirthday(out, person);
+    out.comma();
+    out.int(points);
+    out.comma();
+    out.text(loyaltyLevel(points));
+    out.endRow();
   }
 
   /** The person's usual browser (CSV-ready user agent); `second` picks their other one. */
@@ -334,22 +361,34 @@ export class Population {
     return device < devices ? h % basePersons : basePersons + (h % newPersons);
   }
 
-  deviceId(device: number): string {
-    return formatUuid(this.seed, device, SALT.deviceId);
+  writeDeviceId(out: AtomicFileWriter, device: number): void {
+    writeUuid(out, this.seed, device, SALT.deviceId);
   }
 
   devicePlatform(device: number): MobilePlatform {
     return mixUnit(this.seed, device, SALT.devicePlatform) < 0.55 ? 'android' : 'ios';
   }
 
-  /** The brand app's user agent on that device (no commas: stays unquoted). */
-  deviceUserAgent(device: number): string {
+  /** Writes the brand app's user agent on that device (no commas: stays unquoted). */
+  writeDeviceUserAgent(out: AtomicFileWriter, device: number): void {
     const h = mixHash32(this.seed, device, SALT.deviceModel);
-    const appVersion = `5.${h % 12}.${(h >>> 4) % 4}`;
+    out.text('ShopApp/5.');
+    out.int(h % 12);
+    out.byte(DOT);
+    out.int((h >>> 4) % 4);
     if (this.devicePlatform(device) === 'ios') {
-      return `ShopApp/${appVersion} (${IOS_MODELS[(h >>> 8) % IOS_MODELS.length]}; iOS ${IOS_VERSIONS[(h >>> 12) % IOS_VERSIONS.length]}; Scale/3.00)`;
+      out.text(' (');
+      out.text(IOS_MODELS[(h >>> 8) % IOS_MODELS.length]!);
+      out.text('; iOS ');
+      out.text(IOS_VERSIONS[(h >>> 12) % IOS_VERSIONS.length]!);
+      out.text('; Scale/3.00)');
+    } else {
+      out.text(' (Linux; Android ');
+      out.text(ANDROID_VERSIONS[(h >>> 12) % ANDROID_VERSIONS.length]!);
+      out.text('; ');
+      out.text(ANDROID_MODELS[(h >>> 8) % ANDROID_MODELS.length]!);
+      out.byte(41); // )
     }
-    return `ShopApp/${appVersion} (Linux; Android ${ANDROID_VERSIONS[(h >>> 12) % ANDROID_VERSIONS.length]}; ${ANDROID_MODELS[(h >>> 8) % ANDROID_MODELS.length]})`;
   }
 }
 

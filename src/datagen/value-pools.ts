@@ -42,17 +42,21 @@ export interface ValuePools {
   appIds: { ios: string; android: string };
 }
 
+/**
+ * Pool sizes: enough variety for a demo graph, small enough that drawing them with faker (the
+ * slow part of a cold start) stays a small share of a 10,000-record run.
+ */
 const POOL_SIZES = {
-  firstNames: 300,
-  lastNames: 300,
-  streetNames: 300,
-  secondaryAddresses: 60,
-  cities: 300,
-  countries: 50,
-  products: 300,
-  emailDomains: 8,
+  firstNames: 200,
+  lastNames: 200,
+  streetNames: 200,
+  secondaryAddresses: 40,
+  cities: 200,
+  countries: 40,
+  products: 200,
+  emailDomains: 6,
   brandDomains: 3,
-  webUserAgents: 120,
+  webUserAgents: 80,
 };
 
 /** Free-mail providers most addresses use; a few faker domains add variety. */
