@@ -15,6 +15,14 @@ import { selectValue } from './steps-select.js';
 import { PropertyRef, Traverser } from './traverser.js';
 import { valuesEqual } from './values.js';
 
+/** `Cardinality.list(x)` etc. as the driver encodes it: a Bytecode with one `CardinalityValueTraversal` source. */
+export function cardinalityValue(x: unknown): { card: Cardinality; value: unknown } | undefined {
+  if (x === null || typeof x !== 'object') return undefined;
+  const source = (x as { sourceInstructions?: unknown[][] }).sourceInstructions;
+  if (!Array.isArray(source) || source.length !== 1 || source[0]![0] !== 'CardinalityValueTraversal') return undefined;
+  return { card: enumName(source[0]![1]) as Cardinality, value: source[0]![2] };
+}
+
 /** Resolves an argument that may be a child traversal (its first result from `t`). */
 function resolveArg(arg: unknown, t: Traverser, c: Compiler, step: string): unknown {
   rejectLambda(step, arg);
@@ -28,7 +36,7 @@ function resolveArg(arg: unknown, t: Traverser, c: Compiler, step: string): unkn
 /** A child-traversal argument compiled once (resolving per traverser). */
 function argResolver(arg: unknown, c: Compiler, step: string): (t: Traverser) => unknown {
   rejectLambda(step, arg);
-  if (isTraversalArg(arg)) {
+  if (isTraversalArg(arg) && !cardinalityValue(arg)) {
     const p = c.child(arg);
     return (t) => {
       const v = firstResult(p, t);
@@ -143,6 +151,11 @@ function setProperty(
   }
   if (typeof key !== 'string') stepError('property', `the key must be a string, got ${String(key)}`);
   if (key.startsWith('~')) stepError('property', `Property key can not be a hidden key: ${key}`);
+  const wrapped = cardinalityValue(value);
+  if (wrapped) {
+    cardinality = wrapped.card;
+    value = wrapped.value;
+  }
   if (obj instanceof Vertex) {
     if (value === null || value === undefined) {
       graph.removeVertexPropertiesByKey(obj, key);
@@ -283,10 +296,11 @@ function findVertices(graph: PropertyGraph, spec: MergeSpec): Vertex[] {
 /** Reads the options of mergeV/mergeE: onCreate, onMatch, outV, inV (maps or traversals). */
 function mergeOptions(mods: unknown[][], c: Compiler, step: string): Map<string, (t: Traverser) => unknown> {
   const out = new Map<string, (t: Traverser) => unknown>();
-  for (const [key, value] of mods) {
+  for (const [key, value, card] of mods) {
     const name = enumName(key);
     if (!isEnum(key, 'Merge') || !name) stepError(step, `option(${String(key)}): expects a Merge token`);
     out.set(name.toLowerCase(), argResolver(value, c, step));
+    if (card !== undefined) out.set(name.toLowerCase() + ':cardinality', () => cardinalityOf(card));
   }
   return out;
 }
@@ -299,16 +313,16 @@ function checkOverride(base: MergeSpec, create: MergeSpec): void {
   }
 }
 
-function applyOnMatch(graph: PropertyGraph, obj: Vertex | Edge, value: unknown, step: string): void {
+function applyOnMatch(graph: PropertyGraph, obj: Vertex | Edge, value: unknown, step: string, cardinality?: Cardinality): void {
   if (value === null || value === undefined) return;
+  if (value instanceof Vertex || value instanceof Edge) stepError(step, `The incoming traverser for ${step === 'mergeV' ? 'MergeVertexStep' : 'MergeEdgeStep'} cannot be an Element`);
   for (const [k, v] of entriesOfMap(value, step)) {
     if (isEnum(k, 'T') || isEnum(k, 'Direction')) stepError(step, `option(onMatch) cannot set ${String(k)}`);
     if (typeof k !== 'string') stepError(step, `unsupported key ${String(k)}`);
     if (k.startsWith('~')) stepError(step, `Property key can not be a hidden key: ${k}`);
-    if (obj instanceof Vertex) {
-      // onMatch replaces the value (TinkerPop applies single cardinality unless a Cardinality value is given).
-      setProperty(graph, obj, k, v, 'single', undefined);
-    } else setProperty(graph, obj, k, v, undefined, undefined);
+    // The value's own Cardinality (Cardinality.list(x)), else option()'s, else the graph's default.
+    if (obj instanceof Vertex) setProperty(graph, obj, k, v, cardinality, undefined);
+    else setProperty(graph, obj, k, v, undefined, undefined);
   }
 }
 
@@ -317,25 +331,27 @@ const compileMergeV: StepCompiler = (args, mods, c) => {
   const hasArg = args.length > 0;
   const search = hasArg ? argResolver(args[0], c, 'mergeV') : undefined;
   const options = mergeOptions(mods.option, c, 'mergeV');
+  const onMatchIsTraversal = mods.option.some(([k, v]) => isEnum(k, 'Merge', 'onMatch') && isTraversalArg(v) && !cardinalityValue(v));
   return function* (input) {
     for (const t of input) {
       if (!hasArg && (t.obj instanceof Vertex || t.obj instanceof Edge)) stepError('mergeV', 'The incoming traverser for MergeVertexStep cannot be an Element');
       const raw = search ? search(t) : t.obj;
       if (raw !== null && raw !== undefined && (raw instanceof Vertex || raw instanceof Edge)) stepError('mergeV', 'The incoming traverser for MergeVertexStep cannot be an Element');
-      const spec = raw === null || raw === undefined ? undefined : parseMergeMap(raw, 'mergeV', false);
-      const matches = spec ? findVertices(graph, spec) : [];
+      // mergeV(null) searches like mergeV([:]): every vertex matches.
+      const spec = parseMergeMap(raw === null || raw === undefined ? new Map() : raw, 'mergeV', false);
+      const matches = findVertices(graph, spec);
       if (matches.length > 0) {
-        for (const v of matches) {
-          const onMatch = options.get('onmatch');
-          if (onMatch) applyOnMatch(graph, v, onMatch(t.split(v, false)), 'mergeV');
-          yield t.split(v, c.ctx.trackPath);
-        }
+        const onMatch = options.get('onmatch');
+        const card = options.get('onmatch:cardinality')?.(t) as Cardinality | undefined;
+        // Evaluate every onMatch first: a traversal option must see the graph before any update.
+        if (onMatchIsTraversal && (t.obj instanceof Vertex || t.obj instanceof Edge)) stepError('mergeV', 'The incoming traverser for MergeVertexStep cannot be an Element');
+        const updates = matches.map((v) => (onMatch ? onMatch(t.split(v, false)) : undefined));
+        matches.forEach((v, i) => applyOnMatch(graph, v, updates[i], 'mergeV', card));
+        for (const v of matches) yield t.split(v, c.ctx.trackPath);
         continue;
       }
       const onCreateFn = options.get('oncreate');
       const onCreate = onCreateFn ? onCreateFn(t) : undefined;
-      if (onCreateFn && (onCreate === null || onCreate === undefined)) continue;
-      if (!spec && !onCreateFn) continue;
       const createSpec = onCreate === undefined || onCreate === null ? undefined : parseMergeMap(onCreate, 'mergeV', false);
       if (spec && createSpec) checkOverride(spec, createSpec);
       const id = createSpec?.id ?? spec?.id;
@@ -344,7 +360,8 @@ const compileMergeV: StepCompiler = (args, mods, c) => {
       const props = new Map<string, unknown>();
       for (const [k, val] of spec?.props ?? []) props.set(k, val);
       for (const [k, val] of createSpec?.props ?? []) props.set(k, val);
-      for (const [k, val] of props) if (val !== null && val !== undefined) graph.setVertexProperty(v, k, val, 'single');
+      const createCard = options.get('oncreate:cardinality')?.(t) as Cardinality | undefined;
+      for (const [k, val] of props) if (val !== null && val !== undefined) setProperty(graph, v, k, val, createCard ?? 'single', undefined);
       yield t.split(v, c.ctx.trackPath);
     }
   };
@@ -400,16 +417,14 @@ const compileMergeE: StepCompiler = (args, mods, c) => {
         matches = [...matches];
       }
       if (matches.length > 0) {
-        for (const e of matches) {
-          const onMatch = options.get('onmatch');
-          if (onMatch) applyOnMatch(graph, e, onMatch(t.split(e, false)), 'mergeE');
-          yield t.split(e, c.ctx.trackPath);
-        }
+        const onMatch = options.get('onmatch');
+        const updates = matches.map((e) => (onMatch ? onMatch(t.split(e, false)) : undefined));
+        matches.forEach((e, i) => applyOnMatch(graph, e, updates[i], 'mergeE'));
+        for (const e of matches) yield t.split(e, c.ctx.trackPath);
         continue;
       }
       const onCreateFn = options.get('oncreate');
       const onCreate = onCreateFn ? onCreateFn(t) : undefined;
-      if (onCreateFn && (onCreate === null || onCreate === undefined)) continue;
       const createSpec = onCreate === undefined || onCreate === null ? undefined : parseMergeMap(onCreate, 'mergeE', true);
       if (createSpec) {
         for (const [k, v] of createSpec.keys) {

@@ -357,9 +357,32 @@ const compileGroupCount: StepCompiler = (args, mods, c) => {
   };
 };
 
-/** The collection behind aggregate()/store(): a list, kept as the side-effect value. */
-function sideEffectList(c: Compiler, key: string): unknown[] {
+/**
+ * Adds a value to the side-effect behind aggregate()/store(): a list (TinkerPop's BulkSet), a set
+ * when `withSideEffect(key, set)` seeded one, or a value folded with the reducer given to
+ * `withSideEffect(key, seed, operator)`.
+ */
+function addToSideEffect(c: Compiler, key: string, value: unknown, bulk: number): void {
+  const effects = c.ctx.sideEffects;
+  const reducer = c.ctx.sideEffectReducers.get(key);
+  if (reducer !== undefined) {
+    let acc = effects.get(key);
+    for (let i = 0; i < bulk; i++) acc = acc === undefined ? value : applyOperator(reducer, acc, value, 'aggregate');
+    effects.set(key, acc);
+    return;
+  }
+  const current = effects.get(key);
+  if (current instanceof Set) {
+    current.add(value);
+    return;
+  }
+  const list = ensureSideEffectList(c, key) as unknown[];
+  for (let i = 0; i < bulk; i++) list.push(value);
+}
+
+function ensureSideEffectList(c: Compiler, key: string): unknown[] | Set<unknown> {
   let list = c.ctx.sideEffects.get(key);
+  if (c.ctx.sideEffectReducers.has(key) || list instanceof Set) return list as Set<unknown>;
   if (!Array.isArray(list)) {
     list = list === undefined ? [] : iterateValue(list) ? [...iterateValue(list)!] : [list];
     c.ctx.sideEffects.set(key, list);
@@ -374,12 +397,11 @@ const compileAggregate: StepCompiler = (args, mods, c) => {
   const add = (t: Traverser): void => {
     const v = by ? by.get(t) : t.obj;
     if (v === NONE) return;
-    const list = sideEffectList(c, key);
-    for (let i = 0; i < bulkOf(c, t); i++) list.push(v);
+    addToSideEffect(c, key, v, bulkOf(c, t));
   };
   if (local) {
     return function* (input) {
-      sideEffectList(c, key);
+      ensureSideEffectList(c, key);
       for (const t of input) {
         add(t);
         yield t;
@@ -387,7 +409,7 @@ const compileAggregate: StepCompiler = (args, mods, c) => {
     };
   }
   return function* (input) {
-    sideEffectList(c, key);
+    ensureSideEffectList(c, key);
     const all = [...input];
     for (const t of all) add(t);
     yield* all;
