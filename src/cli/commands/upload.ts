@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/index.js';
 import { alignTextColumns } from '../../catalog/describe-tables.js';
+import { InvalidInputError } from '../../errors.js';
 import { checkBatchId, createObjectStore, uploadDatasets } from '../../lake/index.js';
 import type { CliCommand } from '../cli-command.js';
 
@@ -28,6 +29,7 @@ datasets/sources/incremental/<dataset>/<batch>/, the batch being the current UTC
     const config = loadConfig();
     const incremental = invocation.values.incremental === true;
     const batch = typeof invocation.values.batch === 'string' ? checkBatchId(invocation.values.batch) : undefined;
+    if (batch !== undefined && !incremental) throw new InvalidInputError('--batch names an incremental batch folder: use it with --incremental');
     const dir = typeof invocation.values.dir === 'string' ? invocation.values.dir : config.generatedDir;
     const store = await createObjectStore(config);
     let lastPrinted = Date.now();
