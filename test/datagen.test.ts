@@ -386,3 +386,46 @@ describe('generateDatasets: determinism and atomic writes', () => {
     expect(readdirSync(root)).not.toContain('never');
   });
 });
+
+describe('generateDatasets: sizes and uniqueness at the edges', () => {
+  const cases: [number, number][] = [
+    [1, 30],
+    [2, 30],
+    [7, 1],
+    [1_000, 1],
+    [1_000, 100],
+  ];
+  for (const [records, uniqueness] of cases) {
+    it(`--records ${records} --uniqueness ${uniqueness}: full and incremental batches stay linked and within the pools`, async () => {
+      const dir = join(root, `edge-${records}-${uniqueness}`);
+      const rows = {} as Record<'full' | 'inc', Record<DatasetName, Row[]>>;
+      for (const incremental of [false, true]) {
+        await generateDatasets({ records, uniqueness, incremental, seed: 5, outDir: dir });
+        const batch = {} as Record<DatasetName, Row[]>;
+        for (const dataset of DATASETS) {
+          batch[dataset] = parseRows(readFileSync(join(dir, datasetFileName(dataset, incremental)), 'utf8'), DATASET_COLUMNS[dataset]);
+        }
+        rows[incremental ? 'inc' : 'full'] = batch;
+      }
+      const { web, app } = countSessions(records);
+      const pool = Math.max(1, Math.round((records * uniqueness) / 100));
+      for (const batch of [rows.full, rows.inc]) {
+        expect(batch.first_party).toHaveLength(records);
+        expect(batch.transactional).toHaveLength(records);
+        expect(batch.cookie).toHaveLength(web);
+        expect(batch.clickstream).toHaveLength(web + app);
+      }
+      const fullIps = new Set(rows.full.clickstream.map((r) => r.client_ip!));
+      const fullDevices = new Set(rows.full.clickstream.map((r) => r.device_id!).filter((d) => d !== ''));
+      expect(fullIps.size).toBeLessThanOrEqual(pool);
+      expect(fullDevices.size).toBe(Math.min(pool, app));
+      const users = new Set([...rows.full.first_party, ...rows.inc.first_party].map((r) => r.user_name!));
+      const customers = new Set([...rows.full.first_party, ...rows.inc.first_party].flatMap((r) => [r.email!, r.external_id!]));
+      for (const batch of [rows.full, rows.inc]) {
+        const named = [...batch.cookie, ...batch.clickstream].map((r) => r.user_name!).filter((u) => u !== '');
+        expect(named.filter((u) => !users.has(u))).toEqual([]);
+        expect(batch.transactional.filter((r) => !customers.has(r.customer_id!))).toEqual([]);
+      }
+    });
+  }
+});
