@@ -32,7 +32,8 @@ datasets/graph/incremental/BATCH/) of the kit's bucket: with Neptune's loader in
 the embedded loader (Neptune's Gremlin CSV rules) into the local graph in local mode. Prints
 per-file counts and every error-log entry. Exit code 0 when every record loaded, 1 otherwise.
 
-  --incremental BATCH            load an incremental batch (YYYYMMDD_HHmmss)
+  --incremental BATCH            load an incremental batch (YYYYMMDD_HHmmss); implies
+                                 --update-single-cardinality: a batch updates values (upsert)
   --from-dir DIR                 local mode: load any folder of Neptune Gremlin CSV files from disk
   --fail-on-error                stop at the first error (LOAD_FAILED); default: skip bad records
   --update-single-cardinality    replace values of single-cardinality properties instead of an error
@@ -56,7 +57,9 @@ per-file counts and every error-log entry. Exit code 0 when every record loaded,
     }
     const options: Omit<LoadOptions, 'prefix'> = {
       failOnError: values['fail-on-error'] === true,
-      updateSingleCardinalityProperties: values['update-single-cardinality'] === true,
+      // An incremental batch updates existing elements: without this, Neptune reports every
+      // changed single-cardinality value (all edge properties) as an error.
+      updateSingleCardinalityProperties: values['update-single-cardinality'] === true || values.incremental !== undefined,
       parallelism: parallelism as LoadOptions['parallelism'],
       onProgress: createProgressPrinter(io),
     };
