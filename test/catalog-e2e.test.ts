@@ -81,7 +81,7 @@ describe('generate → upload to the embedded S3 → crawl → fix the schemas',
     expect(schemaOf(crawled.StorageDescriptor.Columns)).toEqual(['col0', 'col1', 'col2', 'col3', 'col4', 'col5'].map((n) => `${n}:string`));
     expect(crawled.Parameters?.['skip.header.line.count']).toBeUndefined();
 
-    const report = await fixTableSchemas(catalog);
+    const report = await fixTableSchemas(catalog, { store });
     const fix = report.tables.find((t) => t.dataset === 'transactional')!;
     expect(fix.lostHeader).toBe(true);
     expect(fix.changedColumns.map((c) => c.to.Name)).toEqual(DATASET_COLUMNS.transactional);

@@ -165,6 +165,29 @@ describe('local crawler: what Glue would do, and bad input', () => {
     }
   });
 
+  it("with the store, checks each table's header row first: columns in another order change nothing", async () => {
+    const catalog = createCatalog(config, store);
+    await catalog.crawl();
+    const checked = await fixTableSchemas(catalog, { store });
+    expect(checked.tables.map((t) => t.headerRowCheckedIn)).toEqual(
+      ['first_party', 'transactional', 'cookie', 'clickstream'].map((d) => sourceKey(d, `${d}_data_full.csv`)),
+    );
+    const cookieKey = sourceKey('cookie', 'cookie_data_full.csv');
+    const original = FIXTURE_FILES[cookieKey]!;
+    await store.putObject(cookieKey, original.replace('cookie_id,session_id,', 'session_id,cookie_id,'));
+    try {
+      await catalog.crawl();
+      const before = snapshot();
+      const error = await fixTableSchemas(catalog, { store }).catch((e: Error) => e);
+      expect((error as Error).name).toBe('InvalidInputError');
+      expect((error as Error).message).toContain(`table "${TABLE_PREFIX}cookie"`);
+      expect((error as Error).message).toContain(cookieKey);
+      expect(snapshot()).toEqual(before);
+    } finally {
+      await store.putObject(cookieKey, original);
+    }
+  });
+
   it('re-crawling replaces a fixed schema, as a Glue crawler (UPDATE_IN_DATABASE) does', async () => {
     const catalog = createCatalog(config, store);
     await catalog.crawl();

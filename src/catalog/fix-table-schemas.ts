@@ -1,4 +1,7 @@
+import { parseCsv } from '../csv/csv-parser.js';
 import { InvalidInputError, OperationFailedError, kitMessage } from '../errors.js';
+import { parseS3Uri } from '../lake/dataset-layout.js';
+import type { ObjectStore } from '../lake/object-store.js';
 import type { Catalog, GlueColumn, GlueTable } from './catalog-types.js';
 import { EXPECTED_SCHEMAS, incrementalTableName, tableName } from './expected-schemas.js';
 
@@ -22,6 +25,8 @@ export interface TableSchemaFix {
   headerSkipBefore?: string;
   /** Whether UpdateTable was sent (false: the table was already right). */
   updated: boolean;
+  /** The object whose first row was checked against the expected names (when a store was given). */
+  headerRowCheckedIn?: string;
 }
 
 export interface SchemaFixReport {
@@ -35,6 +40,34 @@ export interface FixTableSchemasOptions {
   incremental?: boolean;
   /** Datasets to fix; default every dataset of EXPECTED_SCHEMAS. */
   datasets?: readonly string[];
+  /**
+   * When given, the first row of the first object under each table's Location must be exactly
+   * the expected column names — the row `skip.header.line.count = 1` will skip — or nothing is
+   * changed. Catches files whose columns are in another order than the schema about to be set.
+   */
+  store?: ObjectStore;
+}
+
+/** Bytes read to find an object's first line (a header is far shorter). */
+const HEADER_PROBE_BYTES = 64 * 1024;
+
+/** First row of the first object under `location`, or undefined when the folder is empty. */
+async function readFirstRow(store: ObjectStore, location: string): Promise<{ key: string; fields: string[] } | undefined> {
+  const { key: prefix } = parseS3Uri(location);
+  const first = (await store.listObjects(prefix)).find((o) => !o.key.endsWith('/') && o.size > 0);
+  if (!first) return undefined;
+  const stream = await store.getObjectStream(first.key);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of stream) {
+    const buffer = Buffer.from(chunk as Uint8Array);
+    chunks.push(buffer);
+    length += buffer.length;
+    if (buffer.includes(10) || length >= HEADER_PROBE_BYTES) break;
+  }
+  const text = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  const line = text.split(/\r?\n/, 1)[0]!;
+  return { key: first.key, fields: parseCsv(line)[0]?.fields ?? [] };
 }
 
 function sameColumn(a: GlueColumn | undefined, b: GlueColumn): boolean {
@@ -57,7 +90,8 @@ function matchesExpected(table: GlueTable, expected: readonly GlueColumn[]): boo
  * `col0, col1, ...` and keeps the header as a data row whenever it cannot tell the header from
  * the data (every column a string) — then reads every table back to verify. All tables are
  * read and checked before the first update, so a missing table or a table of the wrong width
- * changes nothing. Tables already right are left alone (running it twice is harmless).
+ * changes nothing. Tables already right are left alone (running it twice is harmless). With
+ * `store`, each table's data is checked too: its header row must carry the expected names.
  */
 export async function fixTableSchemas(catalog: Catalog, options: FixTableSchemasOptions = {}): Promise<SchemaFixReport> {
   const datasets = options.datasets ?? Object.keys(EXPECTED_SCHEMAS);
@@ -77,6 +111,17 @@ export async function fixTableSchemas(catalog: Catalog, options: FixTableSchemas
         kitMessage(catalog.name, `table "${table.Name}" has ${columns.length} columns, dataset "${dataset}" has ${expected.length}: the crawled files are not the generator's; nothing was changed`),
       );
     }
+    let headerRowCheckedIn: string | undefined;
+    if (options.store) {
+      const row = await readFirstRow(options.store, table.StorageDescriptor.Location);
+      const names = expected.map((c) => c.Name);
+      if (row && row.fields.map((f) => f.trim().toLowerCase()).join(',') !== names.join(',')) {
+        throw new InvalidInputError(
+          kitMessage(catalog.name, `table "${table.Name}": the first row of s3://${options.store.bucket}/${row.key} is "${row.fields.join(',')}", expected the header "${names.join(',')}"; nothing was changed`),
+        );
+      }
+      headerRowCheckedIn = row?.key;
+    }
     const changedColumns: ColumnChange[] = [];
     expected.forEach((column, index) => {
       if (!sameColumn(columns[index], column)) changedColumns.push({ index, from: { ...columns[index]! }, to: { ...column } });
@@ -91,6 +136,7 @@ export async function fixTableSchemas(catalog: Catalog, options: FixTableSchemas
         changedColumns,
         headerSkipBefore: table.Parameters?.[HEADER_SKIP_PARAMETER],
         updated: !matchesExpected(table, expected),
+        headerRowCheckedIn,
       },
     });
   }

@@ -10,7 +10,8 @@ export const fixSchemaCommand: CliCommand = {
 
 For each source table (poc_identity_graph_<dataset>): GetTable, set the column names and types of
 the datasets (counters bigint, the rest string) and skip.header.line.count = 1, UpdateTable, then
-read the table back to verify. Tables already right are left alone.
+read the table back to verify. Each table's first data file must start with the expected header
+row, or nothing is changed. Tables already right are left alone.
 
   --incremental   fix the incremental tables (poc_identity_graph_incremental_<dataset>) instead
 `,
@@ -19,7 +20,7 @@ read the table back to verify. Tables already right are left alone.
     const config = loadConfig();
     const store = await createObjectStore(config);
     try {
-      const report = await fixTableSchemas(createCatalog(config, store), { incremental: invocation.values.incremental === true });
+      const report = await fixTableSchemas(createCatalog(config, store), { incremental: invocation.values.incremental === true, store });
       io.stdout(describeSchemaFix(report));
     } finally {
       await store.close();
