@@ -185,16 +185,20 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
   });
 
   const outputsByStack: Record<string, Record<string, string>> = {
-    'kit-vpc': { VpcId: 'vpc-1', PrivateSubnetIds: 'subnet-1,subnet-2' },
     'kit-iam': { BucketName: 'kit-bucket', NeptuneLoaderRoleArn: 'arn:aws:iam::1:role/loader' },
+    'kit-vpc': { VpcId: 'vpc-1', PrivateSubnetIds: 'subnet-1,subnet-2' },
     'kit-neptune-core': { NeptuneClusterEndpoint: 'c.cluster-x.eu-west-1.neptune.amazonaws.com', NeptuneClusterPort: '8182', NeptuneIamAuthEnabled: 'true' },
     'kit-neptune-workbench': { NotebookInstanceName: 'aws-neptune-kit' },
     'kit-glue': { GlueJobName: 'kit-transform-to-gremlin-csv', GlueDatabaseName: 'identity_graph_poc', GlueCrawlerName: 'identity-graph-poc-crawler' },
   };
 
-  function mockFreshAccount() {
+  function mockFreshAccount(createBucketGiven = false) {
     for (const [name, outputs] of Object.entries(outputsByStack)) {
-      cfnMock.on(DescribeStacksCommand, { StackName: name }).rejectsOnce(notFound(name)).resolves(stack(name, 'CREATE_COMPLETE', outputs));
+      // Unless createBucket is given, the iam stack is looked up once more: does it create the bucket?
+      const missing = name === 'kit-iam' && !createBucketGiven ? 2 : 1;
+      let mock = cfnMock.on(DescribeStacksCommand, { StackName: name }).rejectsOnce(notFound(name));
+      if (missing === 2) mock = mock.rejectsOnce(notFound(name));
+      mock.resolves(stack(name, 'CREATE_COMPLETE', outputs));
     }
     cfnMock.on(CreateStackCommand).resolves({ StackId: 'id' });
   }
@@ -208,10 +212,11 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     const result = await provisionAws({ config, cloudFormation: client, store, kitTarball: tarball, wait, log: (line) => log.push(line) });
 
     const created = cfnMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input);
-    expect(created.map((input) => input.StackName)).toEqual(['kit-vpc', 'kit-iam', 'kit-neptune-core', 'kit-neptune-workbench', 'kit-glue']);
-    expect(created[0]!.TemplateURL).toBe('https://kit-bucket.s3.eu-west-1.amazonaws.com/cloudformation-templates/vpc.yaml');
-    expect(created[1]!.Capabilities).toEqual(['CAPABILITY_IAM']);
-    expect(created[1]!.Parameters).toContainEqual({ ParameterKey: 'BucketName', ParameterValue: 'kit-bucket' });
+    expect(created.map((input) => input.StackName)).toEqual(['kit-iam', 'kit-vpc', 'kit-neptune-core', 'kit-neptune-workbench', 'kit-glue']);
+    expect(created[1]!.TemplateURL).toBe('https://kit-bucket.s3.eu-west-1.amazonaws.com/cloudformation-templates/vpc.yaml');
+    expect(created[0]!.Capabilities).toEqual(['CAPABILITY_IAM']);
+    expect(created[0]!.Parameters).toContainEqual({ ParameterKey: 'BucketName', ParameterValue: 'kit-bucket' });
+    expect(created[0]!.Parameters).toContainEqual({ ParameterKey: 'CreateBucket', ParameterValue: 'false' });
     expect(result.stacks.map((s) => s.action)).toEqual(['created', 'created', 'created', 'created', 'created']);
 
     // Every TemplateURL points at an object that was uploaded.
@@ -248,6 +253,37 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     expect(result.outputs.NeptuneClusterEndpoint).toBe('c.cluster-x.eu-west-1.neptune.amazonaws.com');
   });
 
+  it('with createBucket, deploys the iam stack from its body before uploading anything, then the rest from the bucket', async () => {
+    mockFreshAccount(true);
+    const objectsWhenCreated: Record<string, number> = {};
+    cfnMock.on(CreateStackCommand).callsFake(async (input: { StackName: string }) => {
+      objectsWhenCreated[input.StackName] = (await store.listObjects('')).length;
+      return { StackId: 'id' };
+    });
+    await provisionAws({ config, cloudFormation: client, store, kitPackage: 'idgraph-kit', createBucket: true, wait });
+    const created = cfnMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input);
+    expect(created[0]!.StackName).toBe('kit-iam');
+    expect(created[0]!.TemplateURL).toBeUndefined();
+    expect(created[0]!.TemplateBody).toContain('KitBucket:');
+    expect(created[0]!.Parameters).toContainEqual({ ParameterKey: 'CreateBucket', ParameterValue: 'true' });
+    expect(objectsWhenCreated['kit-iam']).toBe(0);
+    expect(objectsWhenCreated['kit-vpc']).toBeGreaterThan(0);
+    expect(created.slice(1).every((input) => input.TemplateURL !== undefined)).toBe(true);
+  });
+
+  it('keeps CreateBucket=true on later runs, so an update never drops the bucket from the stack', async () => {
+    for (const [name, outputs] of Object.entries(outputsByStack)) {
+      const existing = stack(name, 'UPDATE_COMPLETE', outputs);
+      if (name === 'kit-iam') existing.Stacks[0]!.Parameters = [{ ParameterKey: 'CreateBucket', ParameterValue: 'true' }];
+      cfnMock.on(DescribeStacksCommand, { StackName: name }).resolves(existing);
+    }
+    cfnMock.on(UpdateStackCommand).rejects(Object.assign(new Error('No updates are to be performed.'), { name: 'ValidationError' }));
+    await provisionAws({ config, cloudFormation: client, store, kitPackage: 'idgraph-kit', wait });
+    const iam = cfnMock.commandCalls(UpdateStackCommand)[0]!.args[0].input;
+    expect(iam.StackName).toBe('kit-iam');
+    expect(iam.Parameters).toContainEqual({ ParameterKey: 'CreateBucket', ParameterValue: 'true' });
+  });
+
   it('stops at the first failed stack, keeping the outputs of those before it', async () => {
     mockFreshAccount();
     cfnMock
@@ -257,7 +293,7 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     cfnMock.on(DescribeStackEventsCommand).resolves(failedEvents);
     const error = await rejectionOf(provisionAws({ config, cloudFormation: client, store, wait }));
     expect(error.name).toBe('OperationFailedError');
-    expect(cfnMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName)).toEqual(['kit-vpc', 'kit-iam', 'kit-neptune-core']);
+    expect(cfnMock.commandCalls(CreateStackCommand).map((call) => call.args[0].input.StackName)).toEqual(['kit-iam', 'kit-vpc', 'kit-neptune-core']);
     const saved = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     expect(saved.stackOutputs).toMatchObject({ VpcId: 'vpc-1', NeptuneLoaderRoleArn: 'arn:aws:iam::1:role/loader' });
   });
@@ -286,8 +322,8 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     }
     cfnMock.on(DeleteStackCommand).resolves({});
     const result = await destroyKit({ config, store, cloudFormation: client, wait });
-    expect(cfnMock.commandCalls(DeleteStackCommand).map((call) => call.args[0].input.StackName)).toEqual(['kit-glue', 'kit-neptune-core', 'kit-iam', 'kit-vpc']);
-    expect(result.deletedStacks).toEqual(['kit-glue', 'kit-neptune-core', 'kit-iam', 'kit-vpc']);
+    expect(cfnMock.commandCalls(DeleteStackCommand).map((call) => call.args[0].input.StackName)).toEqual(['kit-glue', 'kit-neptune-core', 'kit-vpc', 'kit-iam']);
+    expect(result.deletedStacks).toEqual(['kit-glue', 'kit-neptune-core', 'kit-vpc', 'kit-iam']);
     expect(result.emptiedPrefixes['cloudformation-templates/']).toBe(1);
     expect(await store.listObjects('datasets/')).toEqual([]);
     expect(await store.headObject('notes/keep-me.txt')).toBeDefined();

@@ -93,7 +93,7 @@ describe('parsing CloudFormation YAML', () => {
 
 describe('the kit templates', () => {
   it('are the five stacks, in dependency order', () => {
-    expect(kit.map((parsed) => parsed.name)).toEqual(['vpc', 'iam', 'neptune-core', 'neptune-workbench', 'glue']);
+    expect(kit.map((parsed) => parsed.name)).toEqual(['iam', 'vpc', 'neptune-core', 'neptune-workbench', 'glue']);
     expect(KIT_STACKS.map((stack) => stack.name)).toEqual(kit.map((parsed) => parsed.name));
   });
 

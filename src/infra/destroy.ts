@@ -34,7 +34,7 @@ export function listKitPrefixes(keepData = false): string[] {
 
 /**
  * Step 99: empties the bucket prefixes the kit created, then deletes the kit's stacks in reverse
- * dependency order (glue, neptune-workbench, neptune-core, iam, vpc), waiting for each, so no
+ * dependency order (glue, neptune-workbench, neptune-core, vpc, iam), waiting for each, so no
  * stack is deleted while another still imports its exports. Absent stacks are skipped.
  */
 export async function destroyKit(options: DestroyOptions): Promise<DestroyResult> {

@@ -26,6 +26,8 @@ export interface StackParameterContext {
   config: KitConfig;
   /** npm spec of the kit for the Workbench; empty means the uploaded tarball. */
   kitPackage?: string;
+  /** The iam stack creates the bucket (CreateBucket=true). */
+  createBucket?: boolean;
 }
 
 export interface KitStack {
@@ -37,21 +39,25 @@ export interface KitStack {
   parameters(context: StackParameterContext): Record<string, string>;
 }
 
-/** The kit's stacks in dependency (deployment) order; destroy goes in reverse. */
+/**
+ * The kit's stacks in dependency (deployment) order; destroy goes in reverse. iam comes first:
+ * it imports nothing, and it may create the bucket every other stack's artifacts are uploaded to.
+ */
 export const KIT_STACKS: readonly KitStack[] = [
-  { name: 'vpc', templateFile: 'vpc.yaml', capabilities: [], parameters: ({ config }) => ({ StackPrefix: config.stackPrefix }) },
   {
     name: 'iam',
     templateFile: 'iam.yaml',
     capabilities: ['CAPABILITY_IAM'],
-    parameters: ({ config }) => ({
+    parameters: ({ config, createBucket }) => ({
       StackPrefix: config.stackPrefix,
       BucketName: config.bucket,
+      CreateBucket: createBucket ? 'true' : 'false',
       GlueDatabaseName: config.glueDatabase,
       GlueCrawlerName: config.crawlerName,
       GlueJobName: getGlueJobName(config),
     }),
   },
+  { name: 'vpc', templateFile: 'vpc.yaml', capabilities: [], parameters: ({ config }) => ({ StackPrefix: config.stackPrefix }) },
   { name: 'neptune-core', templateFile: 'neptune-core.yaml', capabilities: [], parameters: ({ config }) => ({ StackPrefix: config.stackPrefix }) },
   {
     name: 'neptune-workbench',

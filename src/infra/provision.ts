@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { KitConfig } from '../config/kit-config.js';
 import { InvalidInputError, kitMessage } from '../errors.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import { writeStackOutputsToConfig } from './config-file.js';
-import { deployStack, type DeployStackResult, type StackWaitOptions } from './deploy-stack.js';
-import { getS3ObjectUrl, getStackName, KIT_STACKS, TEMPLATES_DIR, TEMPLATES_PREFIX, type KitStackName } from './kit-stacks.js';
+import { deployStack, describeStack, type DeployStackResult, type StackWaitOptions } from './deploy-stack.js';
+import { getS3ObjectUrl, getStackName, KIT_STACKS, TEMPLATES_DIR, TEMPLATES_PREFIX, type KitStack, type KitStackName } from './kit-stacks.js';
 import { uploadArtifacts } from './upload-artifacts.js';
 import { assertTemplatesValid, listKitTemplateFiles } from './validate-templates.js';
 
@@ -28,6 +30,12 @@ export interface ProvisionAwsOptions extends ProvisionOptions {
   kitPackage?: string;
   /** Only these stacks (still in dependency order); default all five. */
   stacks?: KitStackName[];
+  /**
+   * The iam stack creates the bucket (encrypted, public access blocked, retained on delete): it is
+   * then deployed first, from the template body, before anything is uploaded. Undefined keeps
+   * what the iam stack already has (false for a new stack).
+   */
+  createBucket?: boolean;
   /** Delete and re-create stacks left in ROLLBACK_COMPLETE. */
   replaceRolledBack?: boolean;
   wait?: StackWaitOptions;
@@ -52,7 +60,8 @@ export interface ProvisionResult {
  * Step 3 in aws mode: validates the templates (refusing to deploy on any finding), uploads
  * templates, job scripts, lifecycle scripts (and the kit tarball) to the bucket, then creates or
  * updates each stack in dependency order, writing the collected outputs to the config file after
- * every stack so a later failure keeps what was already built.
+ * every stack so a later failure keeps what was already built. With `createBucket`, the iam
+ * stack (which then creates the bucket) goes first, before the uploads.
  */
 export async function provisionAws(options: ProvisionAwsOptions): Promise<ProvisionResult> {
   const { config, cloudFormation, store } = options;
@@ -61,20 +70,20 @@ export async function provisionAws(options: ProvisionAwsOptions): Promise<Provis
     throw new InvalidInputError(kitMessage('cloudformation', `the object store is for bucket "${store.bucket}" but the config names "${config.bucket}"`));
   }
   const selected = selectStacks(options.stacks);
-  await assertTemplatesValid({ files: listKitTemplateFiles(options.templatesDir ?? TEMPLATES_DIR), parameters: { StackPrefix: config.stackPrefix } });
-  const { uploaded, warnings } = await uploadArtifacts(store, { rootDir: options.rootDir, kitTarball: options.kitTarball, kitPackage: options.kitPackage, log });
-  for (const warning of warnings) log(`warning: ${warning}`);
+  const templatesDir = options.templatesDir ?? TEMPLATES_DIR;
+  await assertTemplatesValid({ files: listKitTemplateFiles(templatesDir), parameters: { StackPrefix: config.stackPrefix } });
+  const createBucket = options.createBucket ?? (await readCreateBucket(cloudFormation, getStackName(config.stackPrefix, 'iam')));
 
   const results: DeployStackResult[] = [];
   const outputs: Record<string, string> = {};
   let configFile: string | undefined;
-  for (const stack of selected) {
+  const deploy = async (stack: KitStack, source: { templateUrl?: string; templateBody?: string }) => {
     const result = await deployStack(
       cloudFormation,
       {
         stackName: getStackName(config.stackPrefix, stack.name),
-        templateUrl: getS3ObjectUrl(config.bucket, config.region, TEMPLATES_PREFIX + stack.templateFile),
-        parameters: stack.parameters({ config, kitPackage: options.kitPackage }),
+        ...source,
+        parameters: stack.parameters({ config, kitPackage: options.kitPackage, createBucket }),
         capabilities: stack.capabilities,
         tags: { 'idgraph-kit': config.stackPrefix },
       },
@@ -83,8 +92,23 @@ export async function provisionAws(options: ProvisionAwsOptions): Promise<Provis
     results.push(result);
     Object.assign(outputs, result.outputs);
     if (options.writeConfig !== false) configFile = writeStackOutputsToConfig(config.dataDir, result.outputs, config);
+  };
+
+  // A bucket the iam stack creates cannot hold that stack's template yet: send it as the body.
+  const first = createBucket && selected[0]?.name === 'iam' ? selected.shift() : undefined;
+  if (first) await deploy(first, { templateBody: readFileSync(join(templatesDir, first.templateFile), 'utf8') });
+  const { uploaded, warnings } = await uploadArtifacts(store, { rootDir: options.rootDir, kitTarball: options.kitTarball, kitPackage: options.kitPackage, log });
+  for (const warning of warnings) log(`warning: ${warning}`);
+  for (const stack of selected) {
+    await deploy(stack, { templateUrl: getS3ObjectUrl(config.bucket, config.region, TEMPLATES_PREFIX + stack.templateFile) });
   }
   return { mode: 'aws', stacks: results, outputs, uploaded, warnings, configFile };
+}
+
+/** Whether the existing iam stack created the bucket (so an update keeps it in the stack). */
+async function readCreateBucket(client: CloudFormationClient, stackName: string): Promise<boolean> {
+  const stack = await describeStack(client, stackName);
+  return stack?.Parameters?.some((p) => p.ParameterKey === 'CreateBucket' && p.ParameterValue === 'true') ?? false;
 }
 
 function selectStacks(names: KitStackName[] | undefined) {

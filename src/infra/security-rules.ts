@@ -177,8 +177,11 @@ export const checkBucketTlsRequired: SecurityRule = (parsed) => {
   for (const [id, resource, path] of eachResource(parsed, 'AWS::S3::BucketPolicy')) {
     const statements = toArray((resource.Properties?.PolicyDocument as Record<string, unknown> | undefined)?.Statement);
     if (statements.some(isDenyInsecureTransport)) {
-      const bucket = refTarget(resource.Properties?.Bucket);
-      if (bucket) enforced.add(bucket);
+      // Every bucket the policy may apply to (`!If [cond, !Ref A, !Ref B]` counts for both).
+      walkValues(resource.Properties?.Bucket, 'Bucket', (value) => {
+        const bucket = refTarget(value);
+        if (bucket) enforced.add(bucket);
+      });
     } else {
       issues.push(createIssue(parsed, 'bucket-tls-required', `${path}.Properties.PolicyDocument`, `${id} does not deny aws:SecureTransport=false`));
     }

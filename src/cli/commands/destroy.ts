@@ -11,7 +11,8 @@ export const destroyCommand: CliCommand = {
 
 Empties the prefixes the kit writes in s3://<bucket>/ (${listKitPrefixes().join(', ')}) — the
 bucket itself is kept — then, in aws mode, deletes the stacks glue, neptune-workbench,
-neptune-core, iam and vpc in that order, waiting for each. Removes the stack outputs from
+neptune-core, vpc and iam in that order, waiting for each (a bucket the iam stack created is
+retained). Removes the stack outputs from
 <data dir>/config.json.
 
   --keep-data   keep datasets/ and glue-temp/ (empty only what provisioning uploaded)

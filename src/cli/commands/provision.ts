@@ -8,7 +8,7 @@ import type { CliCommand, CliIo } from '../cli-command.js';
 export const provisionCommand: CliCommand = {
   name: 'provision',
   summary: 'validate the CloudFormation templates and deploy the stacks (aws), or report the local outputs (local)',
-  usage: `Usage: idgraph provision [--kit-tarball FILE | --kit-package SPEC] [--stacks a,b] [--replace-rolled-back] [--neptune-port N] [--json]
+  usage: `Usage: idgraph provision [--kit-tarball FILE | --kit-package SPEC] [--create-bucket] [--stacks a,b] [--replace-rolled-back] [--neptune-port N] [--json]
 
 aws mode: validates the five templates (resource specification, references, imports, security
 rules), uploads templates, Glue job scripts and lifecycle scripts to s3://<bucket>/, then creates
@@ -18,6 +18,8 @@ local mode: validates the same templates and writes the same output names with l
 
   --kit-tarball FILE      the kit's "npm pack" tarball, uploaded for the Workbench to install
   --kit-package SPEC      or an npm spec the Workbench installs instead (e.g. idgraph-kit@0.1.0)
+  --create-bucket         the iam stack creates the bucket (encrypted, public access blocked,
+                          kept on delete); without it the bucket must exist (or was created so before)
   --stacks a,b            only these stacks (still in dependency order)
   --replace-rolled-back   delete and re-create a stack left in ROLLBACK_COMPLETE
   --neptune-port N        local mode: port of the embedded Gremlin endpoint, if one runs
@@ -27,6 +29,7 @@ local mode: validates the same templates and writes the same output names with l
     'kit-tarball': { type: 'string' },
     'kit-package': { type: 'string' },
     stacks: { type: 'string' },
+    'create-bucket': { type: 'boolean' },
     'replace-rolled-back': { type: 'boolean' },
     'neptune-port': { type: 'string' },
     json: { type: 'boolean' },
@@ -40,7 +43,9 @@ local mode: validates the same templates and writes the same output names with l
       result = await provisionLocal({ config, log, neptunePort: parsePort(values['neptune-port']) });
     } else {
       const cloudFormation = new CloudFormationClient({ region: config.region });
-      const store = await createObjectStore(config);
+      const createBucket = values['create-bucket'] === true ? true : undefined;
+      // A bucket the iam stack is about to create cannot be checked for yet.
+      const store = await createObjectStore(config, { skipBucketCheck: createBucket === true });
       try {
         result = await provisionAws({
           config,
@@ -51,6 +56,7 @@ local mode: validates the same templates and writes the same output names with l
           kitPackage: typeof values['kit-package'] === 'string' ? values['kit-package'] : undefined,
           stacks: typeof values.stacks === 'string' ? (values.stacks.split(',').map((s) => s.trim()) as KitStackName[]) : undefined,
           replaceRolledBack: values['replace-rolled-back'] === true,
+          createBucket,
         });
       } finally {
         cloudFormation.destroy();
