@@ -13,16 +13,9 @@
  * parentheses it is an enum (`desc`, `OUT`, `values`) or else a variable (a scenario parameter).
  */
 import gremlin from 'gremlin';
-import {
-  DriverCardinalityValue,
-  createAnonymousTraversal,
-  driverProcess,
-  driverStrategyClasses,
-  type DriverStrategy,
-} from './driver-internals.js';
+import { DriverCardinalityValue, createAnonymousTraversal, createDriverStrategy, type DriverStrategy } from './driver-internals.js';
 import { GremlinSyntaxError, tokenizeGremlin, type Token } from './gremlin-lexer.js';
 import {
-  EXTRA_STRATEGY_PACKAGES,
   P_PREDICATES,
   SOURCE_SELF_METHODS,
   SOURCE_SPAWN_METHODS,
@@ -187,29 +180,8 @@ class GremlinParser {
   }
 
   private createStrategy(className: string, configuration: Record<string, unknown>, at: Token): DriverStrategy {
-    const StrategyClass = driverStrategyClasses[className];
-    let strategy: DriverStrategy;
-    if (StrategyClass && className !== 'TraversalStrategies' && className !== 'TraversalStrategy') {
-      // Most driver strategies take an options object, some none; SeedStrategy requires one.
-      try {
-        strategy = new StrategyClass();
-      } catch {
-        strategy = new StrategyClass({});
-      }
-      strategy.configuration = Object.fromEntries(
-        Object.entries(strategy.configuration ?? {}).filter(([, value]) => value !== undefined),
-      );
-    } else if (EXTRA_STRATEGY_PACKAGES[className]) {
-      strategy = new driverProcess.TraversalStrategy() as unknown as DriverStrategy;
-      strategy.fqcn = EXTRA_STRATEGY_PACKAGES[className]!;
-      strategy.configuration = {};
-    } else {
-      throw this.error(`unknown traversal strategy '${className}'`, at);
-    }
-    for (const [key, value] of Object.entries(configuration)) {
-      // As the driver's SubgraphStrategy does, child traversals travel as their bytecode.
-      strategy.configuration[key] = value instanceof driverProcess.Traversal ? value.getBytecode() : value;
-    }
+    const strategy = createDriverStrategy(className, configuration);
+    if (!strategy) throw this.error(`unknown traversal strategy '${className}'`, at);
     return strategy;
   }
 

@@ -169,19 +169,3 @@ export const SOURCE_SPAWN_METHODS = new Set(['addE', 'addV', 'E', 'V', 'mergeE',
 
 /** Terminal methods that may end a root traversal. */
 export const TERMINAL_METHODS = new Set(['explain', 'iterate', 'hasNext', 'tryNext', 'next', 'toList', 'toSet', 'toBulkSet']);
-
-/**
- * Fully-qualified Java class names of strategies the driver does not define, so that
- * `withStrategies(SeedStrategy(seed: 1))` still names its strategy the way the server expects.
- * Package layout from https://tinkerpop.apache.org/docs/3.7.3/reference/#traversalstrategy
- */
-export const EXTRA_STRATEGY_PACKAGES: Record<string, string> = {
-  GraphComputerVerificationStrategy:
-    'org.apache.tinkerpop.gremlin.process.traversal.strategy.verification.GraphComputerVerificationStrategy',
-  ComputerVerificationStrategy:
-    'org.apache.tinkerpop.gremlin.process.traversal.strategy.verification.ComputerVerificationStrategy',
-  EventStrategy: 'org.apache.tinkerpop.gremlin.process.traversal.strategy.decoration.EventStrategy',
-  RequirementsStrategy: 'org.apache.tinkerpop.gremlin.process.traversal.strategy.decoration.RequirementsStrategy',
-  StandardVerificationStrategy:
-    'org.apache.tinkerpop.gremlin.process.traversal.strategy.verification.StandardVerificationStrategy',
-};

@@ -1,0 +1,2 @@
+export * from './gremlin-messages.js';
+export * from './gremlin-server.js';

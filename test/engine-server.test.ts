@@ -1,0 +1,150 @@
+/**
+ * The Gremlin-Server-compatible endpoint: the same traversal gives the same result through
+ * LocalConnection, through the WebSocket endpoint with the driver's DriverRemoteConnection (in
+ * GraphBinary and in GraphSON 3), and as text (eval op and evaluateGremlin); errors come back with
+ * Gremlin Server's status codes and the server keeps serving.
+ */
+import gremlin from 'gremlin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalConnection } from '../src/engine/local-connection.js';
+import { evaluateGremlin } from '../src/engine/parser/index.js';
+import { PropertyGraph } from '../src/engine/property-graph.js';
+import { startGremlinServer, type GremlinServerHandle } from '../src/engine/server/index.js';
+
+const { traversal } = gremlin.process;
+const { P, statics: __, order, t } = gremlin.process;
+const { DriverRemoteConnection, Client } = gremlin.driver;
+
+function createModernGraph(): PropertyGraph {
+  const graph = new PropertyGraph({ defaultCardinality: 'list', idGenerator: 'number' });
+  const vertices: Array<[number, string, string, string, unknown]> = [
+    [1, 'person', 'marko', 'age', 29],
+    [2, 'person', 'vadas', 'age', 27],
+    [3, 'software', 'lop', 'lang', 'java'],
+    [4, 'person', 'josh', 'age', 32],
+    [5, 'software', 'ripple', 'lang', 'java'],
+    [6, 'person', 'peter', 'age', 35],
+  ];
+  for (const [id, label, name, key, value] of vertices) {
+    const v = graph.addVertex(id, label);
+    graph.setVertexProperty(v, 'name', name);
+    graph.setVertexProperty(v, key, value);
+  }
+  const edges: Array<[number, string, number, number, number]> = [
+    [7, 'knows', 1, 2, 0.5],
+    [8, 'knows', 1, 4, 1.0],
+    [9, 'created', 1, 3, 0.4],
+    [10, 'created', 4, 5, 1.0],
+    [11, 'created', 4, 3, 0.4],
+    [12, 'created', 6, 3, 0.2],
+  ];
+  for (const [id, label, from, to, weight] of edges) {
+    const e = graph.addEdge(id, label, graph.getVertex(from)!, graph.getVertex(to)!);
+    graph.setEdgeProperty(e, 'weight', weight);
+  }
+  return graph;
+}
+
+/** A comparable rendering of driver values: elements by kind and id, maps by entries. */
+function canonical(value: unknown): unknown {
+  if (value instanceof gremlin.structure.Vertex) return `v[${String((value as unknown as { id: unknown }).id)}]`;
+  if (value instanceof gremlin.structure.Edge) return `e[${String((value as unknown as { id: unknown }).id)}]`;
+  if (value instanceof gremlin.structure.VertexProperty) {
+    const vp = value as unknown as { label: string; value: unknown };
+    return `vp[${vp.label}->${String(canonical(vp.value))}]`;
+  }
+  if (value instanceof gremlin.structure.Path) return { path: (value as unknown as { objects: unknown[] }).objects.map(canonical) };
+  if (value instanceof Map) return { map: [...value.entries()].map(([k, v]) => [canonical(k), canonical(v)]) };
+  if (value instanceof Set) return [...value].map(canonical);
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof gremlin.process.EnumValue) return `enum:${String(value)}`;
+  return value;
+}
+
+const CASES: Array<{ text: string; build: (g: gremlin.process.GraphTraversalSource) => gremlin.process.GraphTraversal }> = [
+  { text: "g.V().has('person','name','marko').out('knows').values('name').order()", build: (g) => g.V().has('person', 'name', 'marko').out('knows').values('name').order() },
+  { text: 'g.V().hasLabel("person").order().by("age", desc).valueMap("name", "age")', build: (g) => g.V().hasLabel('person').order().by('age', order.desc).valueMap('name', 'age') },
+  { text: 'g.V(1).outE("created").inV().path()', build: (g) => g.V(1).outE('created').inV().path() },
+  { text: 'g.V().group().by(label).by(count())', build: (g) => g.V().group().by(t.label).by(__.count()) },
+  { text: 'g.E().has("weight", gt(0.45)).order().by(id)', build: (g) => g.E().has('weight', P.gt(0.45)).order().by(t.id) },
+  { text: 'g.V(4).properties("name")', build: (g) => g.V(4).properties('name') },
+  { text: 'g.V().values("age").sum()', build: (g) => g.V().values('age').sum() },
+  { text: 'g.V().repeat(out()).times(2).values("name").fold()', build: (g) => g.V().repeat(__.out()).times(2).values('name').fold() },
+];
+
+describe('Gremlin server endpoint', () => {
+  let server: GremlinServerHandle;
+  const graph = createModernGraph();
+
+  beforeAll(async () => {
+    server = await startGremlinServer({ graph, batchSize: 2 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('listens on 127.0.0.1 with a ws:// URL', () => {
+    expect(server.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/gremlin$/);
+    expect(server.port).toBeGreaterThan(0);
+  });
+
+  for (const mimeType of ['application/vnd.graphbinary-v1.0', 'application/vnd.gremlin-v3.0+json']) {
+    it(`gives the same results as LocalConnection and as text (${mimeType})`, async () => {
+      const local = traversal().withRemote(new LocalConnection(graph));
+      const connection = new DriverRemoteConnection(server.url, { mimeType });
+      const client = new Client(server.url, { mimeType, traversalSource: 'g' });
+      try {
+        const remote = traversal().withRemote(connection);
+        for (const { text, build } of CASES) {
+          const expected = canonical(await build(local).toList());
+          expect(canonical(await build(remote).toList()), `bytecode: ${text}`).toEqual(expected);
+          expect(canonical(await evaluateGremlin(graph, text)), `evaluateGremlin: ${text}`).toEqual(expected);
+          const viaEval = await client.submit(text);
+          expect(canonical(viaEval.toArray()), `eval: ${text}`).toEqual(expected);
+        }
+        // Bindings travel with eval requests, as Gremlin Server's script parameters.
+        const bound = await client.submit('g.V(vid).values("name")', { vid: 6 });
+        expect(bound.toArray()).toEqual(['peter']);
+      } finally {
+        await connection.close();
+        await client.close();
+      }
+    });
+  }
+
+  it('writes through the endpoint and reads the change locally', async () => {
+    const connection = new DriverRemoteConnection(server.url);
+    try {
+      const g = traversal().withRemote(connection);
+      await g.addV('person').property(t.id, 100).property('name', 'stephen').iterate();
+      expect(graph.getVertex(100)).toBeDefined();
+      expect(await g.V(100).values('name').toList()).toEqual(['stephen']);
+      await g.V(100).drop().iterate();
+      expect(graph.getVertex(100)).toBeUndefined();
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('answers errors with status codes and keeps serving', async () => {
+    const client = new Client(server.url, { traversalSource: 'g' });
+    try {
+      const syntax = await client.submit('g.V().out(').then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(syntax).toMatchObject({ statusCode: 597 });
+      expect(String((syntax as Error).message)).toMatch(/line 1, column 11/);
+      const unsupported = await client.submit('g.V().fooBar()').catch((error: unknown) => error);
+      expect(unsupported).toMatchObject({ statusCode: 597 });
+      const slow = await client
+        .submit('g.V().repeat(both()).times(12).path().count()', {}, { evaluationTimeout: 1 } as never)
+        .catch((error: unknown) => error);
+      expect(slow).toMatchObject({ statusCode: 598 });
+      const after = await client.submit('g.V().count()');
+      expect(after.toArray()).toEqual([6]);
+    } finally {
+      await client.close();
+    }
+  });
+});
