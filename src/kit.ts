@@ -105,6 +105,8 @@ export interface CreateKitOptions {
 export async function createKit(overrides: Partial<KitConfig> = {}, options: CreateKitOptions = {}): Promise<Kit> {
   const config = loadConfig(overrides);
   const show = createShow(options.show);
+  // Step logs (stack events, emptied prefixes) go where the display's text goes.
+  const log = options.show?.write ?? ((line: string) => console.log(line));
   let store: Promise<ObjectStore> | undefined;
   let catalog: Catalog | undefined;
   let graph: GraphConnection | undefined;
@@ -218,7 +220,7 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       if (config.mode === 'local') return provisionLocal({ config });
       const cloudFormation = new CloudFormationClient({ region: config.region });
       try {
-        return await provisionAws({ config, cloudFormation, store: await getStore(), log: (line) => console.log(line) });
+        return await provisionAws({ config, cloudFormation, store: await getStore(), log });
       } finally {
         cloudFormation.destroy();
       }
@@ -288,7 +290,7 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       const cloudFormation = config.mode === 'aws' ? new CloudFormationClient({ region: config.region }) : undefined;
       let result: DestroyResult;
       try {
-        result = await destroyKit({ config, store: await getStore(), cloudFormation, log: (line) => console.log(line) });
+        result = await destroyKit({ config, store: await getStore(), cloudFormation, log });
       } finally {
         cloudFormation?.destroy();
       }

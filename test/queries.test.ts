@@ -211,8 +211,8 @@ describe('identity queries on a known graph', () => {
     const report = await scoreIdentityRules(g, truth);
     expect(report.rules.map((r) => [r.rule, r.linked, r.correct, r.precision, r.recall])).toEqual([
       ['shared-device', 1, 1, 1, 1 / 3],
-      ['shared-user-agent', 1, 1, 1, 1 / 3],
       ['shared-ip', 2, 1, 0.5, 1 / 3],
+      ['shared-user-agent', 1, 1, 1, 1 / 3],
       ['all rules, in order', 3, 2, 2 / 3, 2 / 3],
     ]);
     expect(report.households).toEqual({ rule: 'shared-home-ip', predictedPairs: 1, correctPairs: 1, truePairs: 1, precision: 1, recall: 1 });

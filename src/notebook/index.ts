@@ -5,3 +5,4 @@ export * from './bar-chart.js';
 export * from './neighbourhood-picture.js';
 export * from './progress-line.js';
 export * from './show.js';
+export * from './demo-report.js';

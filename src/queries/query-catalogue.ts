@@ -18,7 +18,7 @@ import { findUserBehind } from './user-behind.js';
 import { listUserIdentifiers } from './user-identifiers.js';
 
 /** Rules from most to least trusted, for the combined rule. */
-export const RULE_ORDER: StitchingRule[] = ['shared-device', 'shared-user-agent', 'shared-ip'];
+export const RULE_ORDER: StitchingRule[] = ['shared-device', 'shared-ip', 'shared-user-agent'];
 
 export interface StitchingReport {
   rules: RuleScore[];
