@@ -133,8 +133,17 @@ export function orderComparator(x: unknown): ((a: unknown, b: unknown) => number
   return undefined;
 }
 
-/** Builds a `by()` modulator from its arguments. */
+/** Builds a `by()` modulator; with ProductiveByStrategy an unproductive by() gives null instead of filtering. */
 export function makeBy(args: unknown[], c: Compiler, step: string): ByModulator {
+  const by = makeStrictBy(args, c, step);
+  if (!c.ctx.strategies.some((s) => s.name === 'ProductiveByStrategy')) return by;
+  return { ...by, get: (t) => {
+    const v = by.get(t);
+    return v === NONE ? null : v;
+  } };
+}
+
+function makeStrictBy(args: unknown[], c: Compiler, step: string): ByModulator {
   const [first, second] = args;
   rejectLambda(step, first);
   rejectLambda(step, second);

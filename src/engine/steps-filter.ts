@@ -4,7 +4,7 @@
  * (https://tinkerpop.apache.org/docs/3.7.3/reference/#has-step and following sections).
  */
 import type { Compiler, Stage, StepCompiler } from './compiler.js';
-import { isTraversalArg, stepError } from './compiler.js';
+import { bytecodeOf, isTraversalArg, stepError } from './compiler.js';
 import type { PredicateLike } from './predicates.js';
 import { isPredicate, passes, testPredicate } from './predicates.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
@@ -85,6 +85,8 @@ function labelTest(args: unknown[], c: Compiler): (obj: unknown) => boolean {
 }
 
 const compileHas: StepCompiler = (args, _mods, c) => {
+  // has(null) names no property: nothing has it.
+  if (args.length <= 2 && args[0] === null) return filterStage(() => false);
   if (args.length === 1) {
     const key = args[0];
     if (isEnum(key, 'T')) {
@@ -102,12 +104,19 @@ const compileHas: StepCompiler = (args, _mods, c) => {
   const labelOk = label === undefined ? undefined : labelTest([label], c);
   if (isEnum(key, 'T')) {
     const token = enumName(key)!;
+    if (isTraversalArg(value)) {
+      const test = valueTest(value, c, 'has');
+      return filterStage((t) => {
+        const v = tokenValue(t.obj, token, c);
+        return (!labelOk || labelOk(t.obj)) && v !== NONE && test(v);
+      });
+    }
     if (token === 'id') {
-      const test = isPredicate(value) ? idTest([value], 'has') : idTest([value], 'has');
+      const test = idTest([value], 'has');
       return filterStage((t) => (!labelOk || labelOk(t.obj)) && test((t.obj as { id: unknown }).id));
     }
     if (token === 'label') {
-      const test = isPredicate(value) ? labelTest([value], c) : labelTest([value], c);
+      const test = labelTest([value], c);
       return filterStage((t) => (!labelOk || labelOk(t.obj)) && test(t.obj));
     }
     const test = valueTest(value, c, 'has');
@@ -213,8 +222,12 @@ function resolveLabels(p: PredicateLike, resolve: (label: string) => Maybe<unkno
     }
     return typeof v === 'string' ? resolve(v) : v;
   };
-  const value = map(p.value);
+  let value = map(p.value);
   if (value === NONE) return NONE;
+  // where(within('a')) with 'a' a collection side-effect: test membership in that collection.
+  if ((op === 'within' || op === 'without') && Array.isArray(value)) {
+    value = (value as unknown[]).flatMap((x) => (Array.isArray(x) || x instanceof Set ? [...x] : [x]));
+  }
   const other = p.other === undefined || p.other === null ? p.other : map(p.other);
   if (other === NONE) return NONE;
   return { operator: op, value, other };
@@ -239,14 +252,29 @@ const compileWhere: StepCompiler = (args, mods, c) => {
       return resolved !== NONE && testPredicate(resolved, left) === true;
     });
   }
-  // where(traversal): a leading as(x) starts from the value of x, a trailing as(y) must meet y's value.
-  const instructions = [...(args[0] as { getBytecode?: () => { stepInstructions: unknown[][] } }).getBytecode?.().stepInstructions ?? (args[0] as { stepInstructions: unknown[][] }).stepInstructions];
+  const test = whereTraversalTest(bytecodeOf(args[0]).stepInstructions, c);
+  return filterStage(test);
+};
+
+/**
+ * where(traversal): a leading as(x) starts from the value of x, a trailing as(y) must meet y's
+ * value; and()/or()/not() of such traversals combine them (TinkerPop's WhereTraversalStep).
+ */
+function whereTraversalTest(all: readonly (readonly unknown[])[], c: Compiler): (t: Traverser) => boolean {
+  if (all.length === 1 && ['and', 'or', 'not'].includes(all[0]![0] as string) && all[0]!.slice(1).every(isTraversalArg)) {
+    const op = all[0]![0] as string;
+    const parts = all[0]!.slice(1).map((a) => whereTraversalTest(bytecodeOf(a).stepInstructions, c));
+    if (op === 'and') return (t) => parts.every((p) => p(t));
+    if (op === 'or') return (t) => parts.some((p) => p(t));
+    return (t) => !parts[0]!(t);
+  }
+  const instructions = [...all];
   let startKey: string | undefined;
   let endKey: string | undefined;
   if (instructions.length > 0 && instructions[0]![0] === 'as') startKey = instructions.shift()![1] as string;
   if (instructions.length > 0 && instructions[instructions.length - 1]![0] === 'as') endKey = instructions.pop()![1] as string;
   const p = c.compile(instructions);
-  return filterStage((t) => {
+  return (t) => {
     let start = t;
     if (startKey !== undefined) {
       const v = selectValue(t, startKey, 'last', c);
@@ -258,8 +286,8 @@ const compileWhere: StepCompiler = (args, mods, c) => {
     if (target === NONE) return false;
     for (const r of p.runFrom(start)) if (valuesEqual(r.obj, target)) return true;
     return false;
-  });
-};
+  };
+}
 
 const compileDedup: StepCompiler = (args, mods, c) => {
   const local = isEnum(args[0], 'Scope', 'local');

@@ -196,7 +196,8 @@ const compileProperty: StepCompiler = (args, _mods, c) => {
       }
     };
   }
-  const key = rest[0];
+  if (rest[0] === null || rest[0] === undefined) return (input) => input;
+  const keyOf = argResolver(rest[0], c, 'property');
   const value = argResolver(rest[1], c, 'property');
   const metaArgs = rest.slice(2);
   if (metaArgs.length % 2 !== 0) stepError('property', 'meta-properties must be key/value pairs');
@@ -210,7 +211,7 @@ const compileProperty: StepCompiler = (args, _mods, c) => {
         for (const [k, r] of metaResolvers) meta.set(k, r(t));
       }
       if (t.obj instanceof Edge && card !== undefined && card !== 'single') stepError('property', 'edges only have single cardinality');
-      setProperty(graph, t.obj, key, value(t), card, meta);
+      setProperty(graph, t.obj, keyOf(t), value(t), card, meta);
       yield t;
     }
   };

@@ -4,8 +4,8 @@
  * https://tinkerpop.apache.org/docs/3.7.3/reference/#barrier-step), its path (a persistent
  * linked list, shared between branches), its loop counters and its sack.
  */
-import type { Edge, ElementId, Vertex } from './property-graph.js';
-import { hashKey, valuesEqual } from './values.js';
+import type { Edge, Vertex } from './property-graph.js';
+import { compareValues, hashKey, valuesEqual } from './values.js';
 
 /** One entry of a traverser's path: the object and the step labels given to it with `as()`. */
 export interface PathNode {
@@ -90,6 +90,10 @@ export class EnginePath {
     return 'p' + hashKey(this.objects) + hashKey(this.labels);
   }
 
+  compareTo(other: unknown): number {
+    return compareValues(this.objects, (other as EnginePath).objects);
+  }
+
   get orderRank(): number {
     return 9;
   }
@@ -104,12 +108,18 @@ export class PropertyRef {
     readonly owner: Edge | import('./property-graph.js').VertexProperty,
   ) {}
 
+  /** Properties are equal when their keys and values are (TinkerPop's ElementHelper.areEqual(Property, Object)). */
   equals(other: unknown): boolean {
-    return other instanceof PropertyRef && other.key === this.key && valuesEqual(other.value, this.value) && other.owner === this.owner;
+    return other instanceof PropertyRef && other.key === this.key && valuesEqual(other.value, this.value);
   }
 
   hashKey(): string {
-    return 'P' + this.key + '=' + hashKey(this.value) + '@' + hashKey((this.owner as { id: ElementId }).id);
+    return 'P' + this.key + '=' + hashKey(this.value);
+  }
+
+  compareTo(other: unknown): number {
+    const o = other as PropertyRef;
+    return this.key < o.key ? -1 : this.key > o.key ? 1 : compareValues(this.value, o.value);
   }
 
   get orderRank(): number {
