@@ -118,7 +118,7 @@ function hasShape(value: unknown, type: SpecPropertyType): boolean {
  */
 function isParameterType(type: unknown): boolean {
   if (typeof type !== 'string') return false;
-  if (['String', 'Number', 'List<Number>', 'CommaDelimitedList'].includes(type)) return true;
+  if (['String', 'Number', 'List<Number>', 'List<String>', 'CommaDelimitedList'].includes(type)) return true;
   // AWS-specific types (AWS::EC2::Subnet::Id, List<AWS::EC2::SecurityGroup::Id>) and SSM parameter types.
   return /^(List<)?AWS::[A-Za-z0-9]+::[A-Za-z0-9]+(::[A-Za-z0-9]+)?>?$/.test(type) || /^AWS::SSM::Parameter::(Name|Value<.+>)$/.test(type);
 }
