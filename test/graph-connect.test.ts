@@ -1,7 +1,7 @@
 import { ExecuteGremlinQueryCommand as ExecuteQuery, NeptunedataClient, type ExecuteGremlinQueryCommandInput } from '@aws-sdk/client-neptunedata';
 import { mockClient } from 'aws-sdk-client-mock';
 import gremlin from 'gremlin';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { queryCommand } from '../src/cli/commands/query.js';
 import { loadConfig } from '../src/config/kit-config.js';
 import { connectGraph } from '../src/graph/connect-graph.js';
 import { toJsonValue } from '../src/graph/to-json-value.js';
+import { requireNeptuneEndpoint } from '../src/graph/neptune-endpoint.js';
 
 const corpus = join(import.meta.dirname, 'fixtures', 'loader');
 const { t } = gremlin.process;
@@ -121,5 +122,31 @@ describe('connectGraph (aws): query through ExecuteGremlinQuery', () => {
       { gremlinQuery: "g.V().hasLabel('User').count()", serializer: 'application/vnd.gremlin-v3.0+json' },
     ]);
     await conn.close();
+  });
+});
+
+describe('Neptune endpoint: Workbench file, then stack outputs', () => {
+  it("reads host, port and IAM auth from Neptune Workbench's graph_notebook_config.json", () => {
+    const file = join(dataDir, 'graph_notebook_config.json');
+    writeFileSync(file, JSON.stringify({ host: 'db.cluster-x.eu-west-1.neptune.amazonaws.com', port: '8182', auth_mode: 'IAM', aws_region: 'eu-west-1' }));
+    const config = loadConfig({ mode: 'aws', region: 'us-east-1', dataDir }, { GRAPH_NOTEBOOK_CONFIG: file });
+    expect(requireNeptuneEndpoint(config)).toEqual({ host: 'db.cluster-x.eu-west-1.neptune.amazonaws.com', port: 8182, iamAuth: true, region: 'eu-west-1' });
+  });
+
+  it('falls back to the neptune-core stack outputs, and fails clearly when nothing names a cluster', () => {
+    const none = join(dataDir, 'absent.json');
+    const config = loadConfig(
+      { mode: 'aws', region: 'us-east-1', dataDir, stackOutputs: { NeptuneClusterEndpoint: 'db.stack', NeptuneClusterPort: '8182', NeptuneIamAuthEnabled: 'true' } },
+      { GRAPH_NOTEBOOK_CONFIG: none },
+    );
+    expect(requireNeptuneEndpoint(config)).toEqual({ host: 'db.stack', port: 8182, iamAuth: true, region: 'us-east-1' });
+    const error = (() => {
+      try {
+        return requireNeptuneEndpoint(loadConfig({ mode: 'aws', dataDir, stackOutputs: {} }, { GRAPH_NOTEBOOK_CONFIG: none }));
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect((error as Error).name).toBe('InvalidInputError');
   });
 });
