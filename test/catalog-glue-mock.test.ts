@@ -9,8 +9,9 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { TABLE_INPUT_FIELDS, createGlueCatalog, crawlSourceFolders, fixTableSchemas, type GlueTable } from '../src/catalog/index.js';
+import { TABLE_INPUT_FIELDS, createCatalog, createGlueCatalog, crawlSourceFolders, fixTableSchemas, type GlueTable } from '../src/catalog/index.js';
 import type { ObjectStore } from '../src/lake/object-store.js';
+import { defaultConfig } from '../src/config/kit-config.js';
 import { FIXTURE_FILES, TABLE_PREFIX, createMemoryObjectStore, testCatalog } from './support/catalog-suite.js';
 
 const DATABASE = 'identity_graph_poc';
@@ -195,5 +196,27 @@ describe('Glue backend: the exact calls', () => {
     // Read back: Glue bumped the version, the fix held.
     expect((await catalog.getTable(`${TABLE_PREFIX}transactional`)).VersionId).toBe('1');
     mock.restore();
+  });
+});
+
+describe('createCatalog in aws mode', () => {
+  it('talks to Glue with the configured database and crawler', async () => {
+    const mock = mockClient(GlueClient); // every GlueClient, including the one createCatalog makes
+    mock.on(GetTableCommand).rejects(glueError('EntityNotFoundException', 'Table poc_identity_graph_cookie not found.'));
+    mock.on(StartCrawlerCommand).rejects(glueError('AccessDeniedException', 'not allowed to glue:StartCrawler'));
+    try {
+      const config = { ...defaultConfig('/tmp/unused'), mode: 'aws' as const, glueDatabase: 'my_db', crawlerName: 'my-crawler' };
+      const catalog = createCatalog(config, createMemoryObjectStore());
+      expect([catalog.name, catalog.database, catalog.tablePrefix]).toEqual(['glue', 'my_db', 'poc_identity_graph_']);
+      const missing = await catalog.getTable('poc_identity_graph_cookie').catch((e: Error) => e);
+      expect((missing as Error).name).toBe('NotFoundError');
+      expect(mock.commandCalls(GetTableCommand)[0]!.args[0].input).toEqual({ DatabaseName: 'my_db', Name: 'poc_identity_graph_cookie' });
+      const denied = await catalog.crawl().catch((e: Error) => e);
+      expect((denied as Error).name).toBe('OperationFailedError');
+      expect((denied as Error).message).toContain('AccessDeniedException');
+      expect(mock.commandCalls(StartCrawlerCommand)[0]!.args[0].input).toEqual({ Name: 'my-crawler' });
+    } finally {
+      mock.restore();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -80,6 +81,33 @@ describe('createObjectStore in local mode', () => {
     } finally {
       await first.close();
       await second.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('sees objects another process (its own embedded server) wrote, and vice versa', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'idgraph-data-'));
+    const config = defaultConfig(dataDir);
+    const store = await createObjectStore(config);
+    try {
+      await store.putObject('from-parent.txt', 'parent');
+      // The child is a second "notebook kernel": its own process, its own s3rver, same data dir.
+      const script = join(dataDir, 'child.mts');
+      const lake = join(process.cwd(), 'src/lake/index.ts');
+      const kitConfig = join(process.cwd(), 'src/config/kit-config.ts');
+      writeFileSync(
+        script,
+        `import { createObjectStore } from ${JSON.stringify(lake)};\n` +
+          `import { defaultConfig } from ${JSON.stringify(kitConfig)};\n` +
+          `const store = await createObjectStore(defaultConfig(${JSON.stringify(dataDir)}));\n` +
+          `await store.putObject('from-child.txt', 'child saw: ' + (await store.getObject('from-parent.txt')).toString());\n` +
+          `await store.close();\n`,
+      );
+      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
+      expect(child.status, child.stderr).toBe(0);
+      expect((await store.getObject('from-child.txt')).toString()).toBe('child saw: parent');
+    } finally {
+      await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
