@@ -9,10 +9,11 @@ import { tablesCommand } from './tables.js';
 import { transformCommand } from './transform.js';
 import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
+import { serveCommand } from './serve.js';
 import { demoCommand } from './demo.js';
 
 /**
  * Every `idgraph` step, in pipeline order (DESIGN §1). Each command lives in its own file;
  * add one line here to register it.
  */
-export const commands: CliCommand[] = [generateCommand, uploadCommand, provisionCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand, destroyCommand, demoCommand];
+export const commands: CliCommand[] = [generateCommand, uploadCommand, provisionCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand, serveCommand, destroyCommand, demoCommand];

@@ -1,0 +1,59 @@
+/**
+ * `idgraph serve`: serves the persisted local graph to the gremlin driver, and saves what clients
+ * changed when it stops.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import gremlin from 'gremlin';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveLocalGraph, serveCommand } from '../src/cli/commands/serve.js';
+import { runCli } from '../src/cli/run-cli.js';
+import { openLocalGraph } from '../src/graph/local-graph-store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function captureIo(): { io: Parameters<typeof serveLocalGraph>[2]; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false }, out, err };
+}
+
+describe('idgraph serve', () => {
+  it('serves the local graph and saves client changes on shutdown', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'idgraph-serve-'));
+    dirs.push(dataDir);
+    const store = await openLocalGraph({ dataDir });
+    const user = store.graph.addVertex('u1', 'User');
+    store.graph.setVertexProperty(user, 'email', 'a@example.com');
+    await store.save();
+
+    const { io, out } = captureIo();
+    let stop!: () => void;
+    const running = serveLocalGraph({ dataDir }, { host: '127.0.0.1', port: 0 }, io, new Promise<void>((resolve) => (stop = resolve)));
+    while (out.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const url = out[0]!.trim();
+    expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/gremlin$/);
+
+    const connection = new gremlin.driver.DriverRemoteConnection(url);
+    const g = gremlin.process.traversal().withRemote(connection);
+    expect(await g.V('u1').values('email').toList()).toEqual(['a@example.com']);
+    await g.addV('Email').property(gremlin.process.t.id, 'e1').iterate();
+    await connection.close();
+    stop();
+    expect(await running).toBe(0);
+
+    const reopened = await openLocalGraph({ dataDir });
+    expect(reopened.graph.getVertex('e1')).toBeDefined();
+    expect(reopened.graph.vertexCount).toBe(2);
+  });
+
+  it('rejects a bad port with a usage error', async () => {
+    const { io, err } = captureIo();
+    expect(await runCli(['serve', '--port', '99999'], io, [serveCommand])).toBe(2);
+    expect(err.join('')).toMatch(/--port must be an integer from 0 to 65535/);
+  });
+});
