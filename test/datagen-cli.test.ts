@@ -66,6 +66,26 @@ describe('idgraph generate', () => {
     expect(result.stderr).toContain('first rows of clickstream');
   });
 
+  it('builds an incremental batch on the full batch in --out without repeating its flags', async () => {
+    const out = join(root, 'pipeline');
+    const initial = await run(['generate', '--records', '300', '--out', out]);
+    expect(initial.code).toBe(0);
+    const update = await run(['generate', '--incremental', '1', '--records', '100', '--out', out]);
+    expect(update.code).toBe(0);
+    const seedOf = (text: string) => /seed (\d+)/.exec(text)![1];
+    expect(seedOf(update.stdout)).toBe(seedOf(initial.stdout));
+    const initialUsers = new Set(readFileSync(join(out, 'first_party_data_full.csv'), 'utf8').split('\n').slice(1).map((l) => l.split(',')[0]));
+    const returning = readFileSync(join(out, 'first_party_data_inc.csv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter((l) => l !== '' && initialUsers.has(l.split(',')[0]));
+    expect(returning).toHaveLength(30);
+    const orphan = await run(['generate', '--incremental', '1', '--out', join(root, 'no-full-batch')]);
+    expect(orphan.code).toBe(2);
+    expect(orphan.stderr).toMatch(/--incremental 1 needs the initial batch: pass its --seed/);
+    expect(existsSync(join(root, 'no-full-batch'))).toBe(false);
+  });
+
   it('gives the same bytes for the same seed through the CLI', async () => {
     await run(['generate', '--records', '300', '--seed', '77', '--out', join(root, 's1')]);
     await run(['generate', '--records', '300', '--seed', '77', '--out', join(root, 's2')]);

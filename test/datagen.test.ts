@@ -6,6 +6,7 @@ import { formatCsvRow, parseCsv } from '../src/csv/index.js';
 import {
   DATASETS,
   DATASET_COLUMNS,
+  GENERATE_MANIFEST_FILE,
   GROUND_TRUTH_COLUMNS,
   countSessions,
   datasetFileName,
@@ -83,7 +84,13 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('generateDatasets: files and format', () => {
   it('writes the four datasets and the ground truth under the original file names, with the exact headers', () => {
     expect(readdirSync(full.dir).sort()).toEqual(
-      [...DATASETS.map((d) => `${d}_data_full.csv`), ...DATASETS.map((d) => `${d}_data_inc.csv`), 'ground_truth_data_full.csv', 'ground_truth_data_inc.csv'].sort(),
+      [
+        ...DATASETS.map((d) => `${d}_data_full.csv`),
+        ...DATASETS.map((d) => `${d}_data_inc.csv`),
+        'ground_truth_data_full.csv',
+        'ground_truth_data_inc.csv',
+        GENERATE_MANIFEST_FILE,
+      ].sort(),
     );
     for (const dataset of DATASETS) {
       expect(full.texts[dataset].split('\n', 1)[0]).toBe(DATASET_COLUMNS[dataset].join(','));
@@ -336,6 +343,37 @@ describe('generateDatasets: incremental batch', () => {
       if (session.device_id !== '') expect(both.devices.get(session.device_id!)!.userName).toBe(owner.userName);
     }
     for (const user of inc.rows.first_party) expect(both.users.has(user.user_name!)).toBe(true);
+  });
+});
+
+describe('generateDatasets: incremental batch from the full batch\'s manifest', () => {
+  it('takes seed, size and uniqueness of the last full batch in the folder when no seed is given', async () => {
+    const dir = join(root, 'manifest');
+    const first = await generateDatasets({ records: 600, uniqueness: 40, incremental: false, outDir: dir });
+    const update = await generateDatasets({ records: 300, uniqueness: 30, incremental: true, outDir: dir });
+    expect(update.seed).toBe(first.seed);
+    expect(update.referenceDate).toBe(first.referenceDate);
+    expect(update.base).toEqual({ records: 600, uniqueness: 40 });
+    const read = (name: DatasetName, incremental: boolean) =>
+      parseRows(readFileSync(join(dir, datasetFileName(name, incremental)), 'utf8'), DATASET_COLUMNS[name]);
+    const initial = new Map(read('first_party', false).map((r) => [r.user_name!, r]));
+    const updated = read('first_party', true);
+    const returning = updated.filter((r) => initial.has(r.user_name!));
+    expect(returning).toHaveLength(90);
+    for (const row of returning) expect(row.email).toBe(initial.get(row.user_name!)!.email);
+    for (const row of returning) expect(row.birthday).toBe(initial.get(row.user_name!)!.birthday);
+    const sessions = new Set(read('clickstream', false).map((r) => r.session_id!));
+    expect(read('clickstream', true).filter((r) => sessions.has(r.session_id!))).toEqual([]);
+    const purchases = new Set(read('transactional', false).map((r) => r.purchase_id!));
+    expect(read('transactional', true).filter((r) => purchases.has(r.purchase_id!))).toEqual([]);
+  });
+
+  it('refuses an incremental batch with neither a seed nor a full batch in the folder, writing nothing', async () => {
+    const dir = join(root, 'no-manifest');
+    const error = await generateDatasets({ records: 100, uniqueness: 30, incremental: true, outDir: dir }).catch((e: unknown) => e as Error);
+    expect((error as Error).name).toBe('InvalidInputError');
+    expect((error as Error).message).toContain('--seed');
+    expect(readdirSync(root)).not.toContain('no-manifest');
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type GeneratedFile,
 } from './generate-options.js';
 import { writeIsoDate, writeIsoTimestamp, writeUuid } from './identifiers.js';
+import { readGenerateManifest, writeGenerateManifest } from './generate-manifest.js';
 import { Population, SECONDS_PER_DAY, planPopulation } from './population.js';
 import { Sfc32 } from './random.js';
 import { buildValuePools, type ValuePools } from './value-pools.js';
@@ -76,15 +77,30 @@ export interface GenerateDebugReport extends GenerateReport {
 export async function generateDatasets(options: GenerateOptions): Promise<GenerateDebugReport> {
   const started = performance.now();
   validateGenerateOptions(options);
-  const seed = options.seed ?? randomBytes(4).readUInt32BE(0);
-  const referenceDate =
-    options.referenceDate ?? (options.seed !== undefined ? DEFAULT_REFERENCE_DATE : new Date(Math.floor(Date.now() / 1000) * 1000));
   const outDir = resolve(options.outDir);
+  // An incremental batch must see the people of the initial batch: same seed, size, uniqueness.
+  const manifest = options.incremental ? await readGenerateManifest(outDir) : undefined;
+  const initial = manifest && (options.seed === undefined || options.seed === manifest.seed) ? manifest : undefined;
+  if (options.incremental && options.seed === undefined && !initial) {
+    throw new InvalidInputError(
+      kitMessage('datagen', `--incremental 1 needs the initial batch: pass its --seed and --records, or generate the full batch into ${outDir} first`),
+    );
+  }
+  const seed = options.seed ?? initial?.seed ?? randomBytes(4).readUInt32BE(0);
+  const referenceDate =
+    options.referenceDate ??
+    (initial ? new Date(initial.referenceDate) : options.seed !== undefined ? DEFAULT_REFERENCE_DATE : new Date(Math.floor(Date.now() / 1000) * 1000));
+  const base =
+    options.incremental && options.base
+      ? options.base
+      : options.incremental && initial
+        ? { records: initial.records, uniqueness: initial.uniqueness }
+        : { records: options.records, uniqueness: options.uniqueness };
   await prepareOutputFolder(outDir);
 
   const pools = buildValuePools(seed);
-  const plan = planPopulation(seed, options.records, options.uniqueness, options.incremental);
-  const population = new Population(plan, pools, referenceDate);
+  const plan = planPopulation(seed, base, options);
+  const population = new Population(plan, pools);
   const keys: FileKey[] = [...DATASETS, GROUND_TRUTH_NAME];
   const writers = new Map<FileKey, AtomicFileWriter>();
   try {
@@ -110,6 +126,14 @@ export async function generateDatasets(options: GenerateOptions): Promise<Genera
     // Finish every file before renaming any, so a failure (e.g. disk full) replaces nothing.
     for (const writer of writers.values()) await writer.finish();
     for (const writer of writers.values()) await writer.commit();
+    if (!options.incremental) {
+      await writeGenerateManifest(outDir, {
+        seed,
+        records: options.records,
+        uniqueness: options.uniqueness,
+        referenceDate: referenceDate.toISOString(),
+      });
+    }
   } catch (error) {
     await Promise.all([...writers.values()].map((writer) => writer.abort()));
     throw error;
@@ -127,6 +151,7 @@ export async function generateDatasets(options: GenerateOptions): Promise<Genera
     records: options.records,
     uniqueness: options.uniqueness,
     incremental: options.incremental,
+    base,
     population: {
       persons: population.totalPersons,
       households: plan.households + plan.newHouseholds,
@@ -248,7 +273,7 @@ async function writeTransactional(context: PassContext): Promise<void> {
   const rng = new Sfc32(seed, STREAM.transactional + (options.incremental ? STREAM.incrementalOffset : 0));
   const total = options.records;
   // Incremental purchase indexes follow the initial batch's, so purchase ids never collide.
-  const firstPurchase = options.incremental ? options.records : 0;
+  const firstPurchase = options.incremental ? population.plan.basePersons : 0;
   const windowSeconds = context.windowDays * SECONDS_PER_DAY;
   const windowStart = context.windowEndSeconds - windowSeconds;
   const persons = population.totalPersons;

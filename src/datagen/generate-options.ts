@@ -25,8 +25,18 @@ export interface GenerateOptions {
    * with updated profiles, plus new people, with new sessions and purchases.
    */
   incremental: boolean;
-  /** Same seed and options → byte-identical files. Omitted: a random seed (reported) and now as the reference date. */
+  /**
+   * Same seed and options → byte-identical files. Omitted: a full batch gets a random seed
+   * (reported) and now as the reference date; an incremental batch takes the seed, reference
+   * date and size of the last full batch written to `outDir` (its manifest, see
+   * GENERATE_MANIFEST_FILE), and fails if there is none.
+   */
   seed?: number;
+  /**
+   * The initial batch an incremental batch updates (its --records and --uniqueness). Default:
+   * the manifest of the full batch in `outDir` when its seed matches, else this batch's own.
+   */
+  base?: { records: number; uniqueness: number };
   /** Folder to write into (created if missing). */
   outDir: string;
   /** Adds population details to the report (the CLI prints them with the first rows of each file). */
@@ -53,6 +63,8 @@ export interface GenerateReport {
   records: number;
   uniqueness: number;
   incremental: boolean;
+  /** The initial batch this one builds on (for a full batch: itself). */
+  base: { records: number; uniqueness: number };
   /** Sizes of the simulated world (households, address and device pools). */
   population: {
     persons: number;
@@ -81,6 +93,10 @@ export function validateGenerateOptions(options: GenerateOptions): void {
   checkIntegerInRange('--records', options.records, MIN_RECORDS, MAX_RECORDS);
   checkIntegerInRange('--uniqueness', options.uniqueness, MIN_UNIQUENESS, MAX_UNIQUENESS);
   if (options.seed !== undefined) checkIntegerInRange('--seed', options.seed, 0, 0xffffffff);
+  if (options.base !== undefined) {
+    checkIntegerInRange('base.records', options.base.records, MIN_RECORDS, MAX_RECORDS);
+    checkIntegerInRange('base.uniqueness', options.base.uniqueness, MIN_UNIQUENESS, MAX_UNIQUENESS);
+  }
   if (typeof options.outDir !== 'string' || options.outDir === '') {
     throw new InvalidInputError(kitMessage('datagen', '--out must be a folder path'));
   }

@@ -39,6 +39,7 @@ const SALT = {
 } as const;
 
 export const SECONDS_PER_DAY = 86_400;
+const BIRTHDAY_ANCHOR_SECONDS = Date.parse('2026-01-01T00:00:00Z') / 1000;
 
 const UNDERSCORE = 95;
 const DOT = 46;
@@ -90,25 +91,39 @@ function splitIpPool(pool: number): { home: number; away: number } {
   return { home: pool - away, away };
 }
 
-/** Sizes the population for `records` people at `uniqueness` percent distinct IPs and devices. */
-export function planPopulation(seed: number, records: number, uniqueness: number, incremental: boolean): PopulationPlan {
-  const ipPool = Math.max(1, Math.round((records * uniqueness) / 100));
+/** The initial (full) batch an incremental batch builds on. */
+export interface BaseBatch {
+  records: number;
+  uniqueness: number;
+}
+
+/**
+ * Sizes the population: the initial batch's `base.records` people at `base.uniqueness` percent
+ * distinct IPs and devices and, for an incremental batch of `records` rows, the returning and
+ * new people and the new people's households, addresses and devices.
+ */
+export function planPopulation(
+  seed: number,
+  base: BaseBatch,
+  batch: { records: number; uniqueness: number; incremental: boolean },
+): PopulationPlan {
+  const ipPool = Math.max(1, Math.round((base.records * base.uniqueness) / 100));
   const { home } = splitIpPool(ipPool);
-  const returningPersons = incremental ? Math.round(records * RETURNING_SHARE) : 0;
-  const newPersons = incremental ? records - returningPersons : 0;
-  const newIpPool = incremental ? Math.max(1, Math.round((newPersons * uniqueness) / 100)) : 0;
+  const returningPersons = batch.incremental ? Math.min(base.records, Math.round(batch.records * RETURNING_SHARE)) : 0;
+  const newPersons = batch.incremental ? batch.records - returningPersons : 0;
+  const newIpPool = batch.incremental ? Math.max(1, Math.round((newPersons * batch.uniqueness) / 100)) : 0;
   return {
     seed,
-    basePersons: records,
+    basePersons: base.records,
     newPersons,
     returningPersons,
     ipPool,
     homeIps: home,
-    households: countHouseholds(records, home),
+    households: countHouseholds(base.records, home),
     devices: ipPool,
     newIpPool,
-    newHouseholds: incremental ? countHouseholds(newPersons, splitIpPool(newIpPool).home) : 0,
-    newDevices: newIpPool,
+    newHouseholds: batch.incremental && newPersons > 0 ? countHouseholds(newPersons, splitIpPool(newIpPool).home) : 0,
+    newDevices: newPersons > 0 ? newIpPool : 0,
   };
 }
 
@@ -132,14 +147,12 @@ export class Population {
   readonly plan: PopulationPlan;
   private readonly seed: number;
   private readonly pools: ValuePools;
-  private readonly referenceSeconds: number;
   private readonly stride: number;
 
-  constructor(plan: PopulationPlan, pools: ValuePools, referenceDate: Date) {
+  constructor(plan: PopulationPlan, pools: ValuePools) {
     this.plan = plan;
     this.seed = plan.seed;
     this.pools = pools;
-    this.referenceSeconds = Math.floor(referenceDate.getTime() / 1000);
     this.stride = chooseCoprimeStride(plan.basePersons);
   }
 
@@ -294,12 +307,15 @@ export class Population {
     out.text(entry.country);
   }
 
-  /** Aged 18 to 90 at the reference date. */
+  /**
+   * Aged 18 to 90 on 2026-01-01: anchored to a fixed date, not the reference date, so that a
+   * person's birthday never changes between the initial and an incremental batch.
+   */
   writeBirthday(out: AtomicFileWriter, person: number): void {
     const minAgeDays = 18 * 365 + 5;
     const spanDays = 72 * 365;
     const days = minAgeDays + (mixHash32(this.seed, person, SALT.birthday) % spanDays);
-    writeIsoDate(out, this.referenceSeconds - days * SECONDS_PER_DAY);
+    writeIsoDate(out, BIRTHDAY_ANCHOR_SECONDS - days * SECONDS_PER_DAY);
   }
 
   /** Skewed towards few points, as loyalty schemes are. */

@@ -58,7 +58,9 @@ and household behind every session, cookie and device.
   --records N       people in the batch, ${MIN_RECORDS}..${MAX_RECORDS} (default ${DEFAULT_RECORDS}): about N first-party and
                     N transactional rows, N/4 cookie rows, 3N/4 clickstream rows
   --uniqueness P    distinct IPv4 addresses and device ids as a percent of N, ${MIN_UNIQUENESS}..${MAX_UNIQUENESS} (default ${DEFAULT_UNIQUENESS})
-  --incremental 0|1 1: an update batch of returning and new people (use the seed and --records of the full batch)
+  --incremental 0|1 1: an update batch (N rows) of returning people of the full batch, with changed
+                    loyalty and phones, and new people; new sessions and purchases. Without --seed it
+                    builds on the full batch last written to --out (seed, size and date from its manifest)
   --seed N          0..4294967295; same seed and flags give byte-identical files (dates relative to
                     2026-01-01T00:00:00Z). Without it: a random seed (printed) and today's date.
   --out DIR         output folder (default: <data dir>/generated)
