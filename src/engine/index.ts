@@ -8,3 +8,4 @@ export { LocalConnection } from './local-connection.js';
 export type { LocalConnectionOptions } from './local-connection.js';
 export { EnginePath, MapEntry, PropertyRef } from './traverser.js';
 export * from './parser/index.js';
+export * from './server/index.js';

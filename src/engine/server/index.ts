@@ -1,2 +1,2 @@
-export * from './gremlin-messages.js';
 export * from './gremlin-server.js';
+export type { GremlinRequest, GremlinResponse } from './gremlin-messages.js';
