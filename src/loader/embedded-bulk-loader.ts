@@ -18,7 +18,7 @@ export const EMBEDDED_LOADER_NAME = 'embedded';
 export interface EmbeddedBulkLoaderOptions {
   /** Where the CSV objects are read (the kit's bucket in the embedded S3 server, or real S3). */
   store: ObjectStore;
-  /** The persisted graph the records go into; saved after every load that read any file. */
+  /** The persisted graph the records go into; saved after every load that changed it. */
   graphStore: LocalGraphStore;
   /** Injectable clock (milliseconds). */
   now?: () => number;
@@ -58,6 +58,7 @@ export async function loadSourcesIntoGraph(
   uri: string,
   options: Omit<LoadOptions, 'prefix'> & { now?: () => number } = {},
 ): Promise<LoadStatus> {
+  const versionBefore = graphStore.graph.version;
   const status = await loadGremlinCsvFiles(graphStore.graph, sources, {
     uri,
     loadId: randomUUID(),
@@ -66,7 +67,9 @@ export async function loadSourcesIntoGraph(
     onProgress: options.onProgress,
     now: options.now,
   });
-  if (sources.length > 0) await graphStore.save();
+  // Records loaded before a failure stay, as in Neptune (a load is not one transaction): save
+  // whatever changed. A load of nothing but duplicates changes nothing and writes nothing.
+  if (graphStore.graph.version !== versionBefore) await graphStore.save();
   return status;
 }
 
