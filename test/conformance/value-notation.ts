@@ -101,7 +101,9 @@ export function parseNotation(text: string, context: NotationContext): unknown {
   if ((match = /^c\[(.*)\]$/s.exec(text))) throw new LambdaNotationError(text);
   if ((match = /^t\[(.+)\]$/.exec(text))) return lookupEnum(gp.t as unknown as Record<string, gremlin.process.EnumValue>, match[1]!, text);
   if ((match = /^D\[(.+)\]$/.exec(text))) {
-    return lookupEnum(gp.direction as unknown as Record<string, gremlin.process.EnumValue>, match[1]!.toLowerCase(), text);
+    // D[from] and D[to] are the aliases of OUT and IN (the driver names the first `from_`).
+    const name = match[1] === 'from' ? 'from_' : match[1]!.toLowerCase();
+    return lookupEnum(gp.direction as unknown as Record<string, gremlin.process.EnumValue>, name, text);
   }
   if ((match = /^M\[(.+)\]$/.exec(text))) return lookupEnum(mergeEnum, match[1]!, text);
   return text;
