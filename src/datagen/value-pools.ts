@@ -84,12 +84,18 @@ function withoutCsvSpecials(text: string): string {
   return /[",\r\n]/.test(text) ? '' : text;
 }
 
-/** Calls `make` until `size` distinct non-empty values are found (or attempts run out). */
+/**
+ * Longest pool value kept: bounds a row's size, which the file writer relies on (a row must fit
+ * in the room its flush margin leaves).
+ */
+export const MAX_POOL_VALUE_CHARS = 256;
+
+/** Calls `make` until `size` distinct non-empty values of bounded length are found (or attempts run out). */
 function drawDistinct(size: number, make: () => string): string[] {
   const seen = new Set<string>();
   for (let attempt = 0; seen.size < size && attempt < size * 20; attempt++) {
     const value = make();
-    if (value !== '') seen.add(value);
+    if (value !== '' && value.length <= MAX_POOL_VALUE_CHARS) seen.add(value);
   }
   return [...seen];
 }
