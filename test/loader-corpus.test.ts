@@ -214,6 +214,14 @@ describe('embedded loader: Neptune Gremlin CSV rules on the corpus', () => {
     expect(header.graph.vertexCount).toBe(0);
   });
 
+  it('loads bytes that are not UTF-8 as UTF-8 anyway (replacement characters), as Neptune does, and skips a BOM', async () => {
+    const { graph, status } = await loadFixture('not-utf8');
+    expect(status.overallStatus).toMatchObject({ status: 'LOAD_COMPLETED', totalRecords: 3 });
+    expect(props(graph, 'l1')).toEqual({ name: ['Jos\uFFFD'] });
+    expect(props(graph, 'l2')).toEqual({ name: ['ok'] });
+    expect(props(graph, 'b1')).toEqual({ name: ['with BOM'] });
+  });
+
   it('formats per-file counts and the error log as a table', async () => {
     const { status } = await loadFixture('dangling-edge', { failOnError: false });
     const text = formatLoadStatus(status);
