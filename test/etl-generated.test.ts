@@ -81,7 +81,7 @@ async function expectedVertexIds(dir: string, incremental: boolean): Promise<Map
     const ids = new Set<string>();
     for (const source of vertex.sources) {
       for (const row of await table(source.dataset)) {
-        const value = (row[source.idColumn] ?? '').trim();
+        const value = row[source.idColumn] ?? '';
         if (value !== '') ids.add(`${vertex.idPrefix}:${value}`);
       }
     }

@@ -1,4 +1,4 @@
-import { open, mkdtemp, rm, stat, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -86,11 +86,16 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
       progress('transform', `${statement.key}: ${rows} rows`, index + 1, statements.length);
     }
 
-    // Everything is on disk and checked: only now touch the target prefix.
-    for (const [index, file] of written.entries()) {
-      await store.putFile(file.key, file.path);
-      progress('upload', file.key, index + 1, written.length);
-    }
+    // Everything is on disk and checked: only now touch the target prefix. A few uploads at a
+    // time keep the network (or the embedded server's disk) busy while one file is being read.
+    let uploaded = 0;
+    await forEachConcurrently(written, UPLOAD_CONCURRENCY, async (file) => {
+      // One PUT of the bytes costs the embedded S3 server about half the CPU of a multipart
+      // upload (which it stores in parts and then concatenates); keep multipart for big files.
+      if (file.bytes <= SINGLE_PUT_BYTES) await store.putObject(file.key, await readFile(file.path));
+      else await store.putFile(file.key, file.path);
+      progress('upload', file.key, ++uploaded, written.length);
+    });
     const produced = new Set(written.map((f) => f.key));
     const deletedKeys: string[] = [];
     for (const object of await store.listObjects(prefix)) {
@@ -115,6 +120,19 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
     instance?.closeSync();
     await rm(work, { recursive: true, force: true });
   }
+}
+
+const UPLOAD_CONCURRENCY = 2;
+/** Files up to this size are uploaded with one PutObject (S3 allows up to 5 GiB). */
+const SINGLE_PUT_BYTES = 256 * 2 ** 20;
+
+/** Runs `work` over `items`, at most `limit` at a time; the first failure rejects. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Downloads a table's objects and loads them into a DuckDB table named after the view. */

@@ -19,7 +19,7 @@ export interface TransformStatement {
  * The SQL subset used here behaves the same in DuckDB and Spark SQL (Glue 4/5, ANSI mode off):
  * `WITH`, `SELECT DISTINCT`, `UNION`/`UNION ALL`, `LEFT JOIN`, `ROW_NUMBER() OVER (PARTITION BY
  * .. ORDER BY .. NULLS LAST)` (the NULLS order is spelled out: the engines' defaults differ),
- * `CASE WHEN`, `COALESCE`, `NULLIF`, `TRIM`, `REPLACE`, `DATE_TRUNC('second', ..)`, the `||`
+ * `CASE WHEN`, `COALESCE`, `NULLIF`, `REPLACE`, `DATE_TRUNC('second', ..)`, the `||`
  * operator (not `concat()`, which skips NULLs in DuckDB but not in Spark), `CAST(.. AS STRING |
  * BIGINT | DATE | TIMESTAMP)`, single-quoted literals without quotes or backslashes inside
  * (the model's label rules guarantee that), and unquoted lower-case identifiers.
@@ -42,9 +42,13 @@ function col(column: string): string {
   return toViewColumnName(column);
 }
 
-/** Non-empty trimmed key value, or NULL. */
+/**
+ * A key value as written in the source, or NULL when empty. Not trimmed: neither engine's CSV
+ * reader trims by default, and TRIM (evaluated again wherever the filter is pushed down) was
+ * half the cost of the statements.
+ */
 function keyValue(column: string, alias = ''): string {
-  return `NULLIF(TRIM(${alias}${col(column)}), '')`;
+  return `NULLIF(${alias}${col(column)}, '')`;
 }
 
 function idExpression(prefix: string, column: string, alias = ''): string {
