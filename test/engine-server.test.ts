@@ -7,6 +7,7 @@
 import gremlin from 'gremlin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../src/engine/local-connection.js';
+import { driverStrategyClasses } from '../src/engine/parser/driver-internals.js';
 import { evaluateGremlin } from '../src/engine/parser/index.js';
 import { PropertyGraph } from '../src/engine/property-graph.js';
 import { startGremlinServer, type GremlinServerHandle } from '../src/engine/server/index.js';
@@ -125,6 +126,33 @@ describe('Gremlin server endpoint', () => {
       await connection.close();
     }
   });
+
+  for (const mimeType of ['application/vnd.graphbinary-v1.0', 'application/vnd.gremlin-v3.0+json']) {
+    it(`reads strategies and refuses lambdas sent by the driver (${mimeType})`, async () => {
+      const connection = new DriverRemoteConnection(server.url, { mimeType });
+      try {
+        const g = traversal().withRemote(connection);
+        const ReadOnlyStrategy = driverStrategyClasses.ReadOnlyStrategy!;
+        const readOnly = await g
+          .withStrategies(new ReadOnlyStrategy() as unknown as gremlin.process.TraversalStrategy)
+          .addV('person')
+          .toList()
+          .catch((error: unknown) => error);
+        expect(readOnly).toMatchObject({ statusCode: 597 });
+        expect(String((readOnly as Error).message)).toMatch(/not read only/);
+        const lambda = await g
+          .V()
+          .filter((() => 'it.get().value("age") > 30') as never)
+          .toList()
+          .catch((error: unknown) => error);
+        expect(lambda).toMatchObject({ statusCode: 597 });
+        expect(String((lambda as Error).message)).toMatch(/lambda/i);
+        expect(graph.vertexCount).toBe(6);
+      } finally {
+        await connection.close();
+      }
+    });
+  }
 
   it('answers errors with status codes and keeps serving', async () => {
     const client = new Client(server.url, { traversalSource: 'g' });
