@@ -54,26 +54,28 @@ function fakeGlue(store: ObjectStore, options: FakeGlueOptions = {}) {
   const client = new GlueClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   const mock = mockClient(client);
   const tables = new Map<string, Table>();
-  let pending: string[] = [];
-  let crawling = options.alreadyRunning ?? false;
-  if (crawling) pending = [...(options.states ?? ['RUNNING', 'STOPPING', 'READY'])];
-  let lastCrawl: Record<string, unknown> | undefined;
+  // Per crawler: the states GetCrawler still has to walk through (empty: idle).
+  const runs = new Map<string, string[]>();
+  if (options.alreadyRunning) runs.set(CRAWLER, [...(options.states ?? ['RUNNING', 'STOPPING', 'READY'])]);
+  const lastCrawls = new Map<string, Record<string, unknown>>();
 
-  mock.on(StartCrawlerCommand).callsFake(async () => {
-    if (crawling) throw glueError('CrawlerRunningException', `Crawler with name ${CRAWLER} has already started`);
-    crawling = true;
-    pending = [...(options.states ?? ['RUNNING', 'STOPPING', 'READY'])];
+  mock.on(StartCrawlerCommand).callsFake(async (input) => {
+    if (runs.has(input.Name)) throw glueError('CrawlerRunningException', `Crawler with name ${input.Name} has already started`);
+    runs.set(input.Name, [...(options.states ?? ['RUNNING', 'STOPPING', 'READY'])]);
     return {};
   });
-  mock.on(GetCrawlerCommand).callsFake(async () => {
-    const state = pending.length > 1 ? pending.shift()! : (pending[0] ?? 'READY');
-    if (state === 'READY' && crawling) {
-      crawling = false;
-      const crawled = await crawlSourceFolders({ store, database: DATABASE, tablePrefix: TABLE_PREFIX, crawlerName: CRAWLER });
-      for (const table of crawled) tables.set(table.Name, asGlueTable(table, 0));
-      lastCrawl = { Status: 'SUCCEEDED', StartTime: new Date(), ...options.lastCrawl };
+  mock.on(GetCrawlerCommand).callsFake(async (input) => {
+    const pending = runs.get(input.Name);
+    const state = pending === undefined ? 'READY' : pending.length > 1 ? pending.shift()! : pending[0]!;
+    if (state === 'READY' && pending !== undefined) {
+      runs.delete(input.Name);
+      const crawled = await crawlSourceFolders({ store, database: DATABASE, tablePrefix: TABLE_PREFIX, crawlerName: input.Name });
+      // The initial crawler writes the initial tables, the incremental one the incremental tables.
+      const mine = crawled.filter((t) => t.Name.startsWith(`${TABLE_PREFIX}incremental_`) === input.Name.endsWith('-incremental'));
+      for (const table of mine) tables.set(table.Name, asGlueTable(table, 0));
+      lastCrawls.set(input.Name, { Status: 'SUCCEEDED', StartTime: new Date(), ...options.lastCrawl });
     }
-    return { Crawler: { Name: CRAWLER, State: state, LastCrawl: lastCrawl } };
+    return { Crawler: { Name: input.Name, State: state, LastCrawl: lastCrawls.get(input.Name) } };
   });
   mock.on(GetTablesCommand).callsFake(async (input) => {
     const all = [...tables.values()].sort((a, b) => (a.Name! < b.Name! ? -1 : 1));
@@ -138,6 +140,20 @@ describe('Glue backend: the exact calls', () => {
       { DatabaseName: DATABASE, NextToken: undefined },
       { DatabaseName: DATABASE, NextToken: '3' },
     ]);
+    mock.restore();
+  });
+
+  it('with an incremental crawler, starts both, waits for each, and lists the tables of both', async () => {
+    const store = await fixtureStore();
+    await store.putObject('datasets/sources/incremental/cookie/20240101_000000/cookie_data_inc.csv', 'cookie_id,session_id,last_action,user_name,conversion_id,session_duration_sec\nc,s,view,u,,3\n');
+    const { client, mock } = fakeGlue(store);
+    const states: string[] = [];
+    const result = await catalogOver(client, { incrementalCrawlerName: `${CRAWLER}-incremental` }).crawl({ onProgress: (s) => states.push(s) });
+    expect(mock.commandCalls(StartCrawlerCommand).map((c) => c.args[0].input.Name)).toEqual([CRAWLER, `${CRAWLER}-incremental`]);
+    expect(new Set(mock.commandCalls(GetCrawlerCommand).map((c) => c.args[0].input.Name))).toEqual(new Set([CRAWLER, `${CRAWLER}-incremental`]));
+    expect(states.at(-1)).toBe(`${CRAWLER}-incremental: READY`);
+    expect(result.tables.map((t) => t.Name)).toContain(`${TABLE_PREFIX}incremental_cookie`);
+    expect(result.tables).toHaveLength(5);
     mock.restore();
   });
 

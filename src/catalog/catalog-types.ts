@@ -48,7 +48,11 @@ export interface Catalog {
   readonly database: string;
   /** Prefix of crawled table names (`poc_identity_graph_`): table = prefix + dataset folder. */
   readonly tablePrefix: string;
-  /** Runs the crawler over the dataset folders and waits for it (a running crawl is waited for). */
+  /**
+   * Crawls every source dataset folder — initial (`<prefix><dataset>`) and incremental
+   * (`<prefix>incremental_<dataset>`, batch as `partition_0`) — and waits for the crawl (one
+   * already running is waited for, not an error). Returns every table of the database.
+   */
   crawl(options?: { timeoutMs?: number; onProgress?: (state: string) => void }): Promise<CrawlResult>;
   listTables(): Promise<GlueTable[]>;
   /** NotFoundError when the table does not exist. */

@@ -21,6 +21,8 @@ export function createCatalog(config: KitConfig, store: ObjectStore, options: { 
       client: new GlueClient({ region: config.region, ...options.clientConfig }),
       database: config.glueDatabase,
       crawlerName: config.crawlerName,
+      // The Glue stack's second crawler, over datasets/sources/incremental/ (iam.yaml output).
+      incrementalCrawlerName: config.stackOutputs.GlueIncrementalCrawlerName ?? `${config.crawlerName}-incremental`,
       tablePrefix: config.tablePrefix,
     });
   }

@@ -20,8 +20,14 @@ export interface GlueCatalogOptions {
   client: GlueClient;
   /** Glue database the crawler writes to. */
   database: string;
-  /** Name of the crawler (created by the Glue CloudFormation stack). */
+  /** Name of the crawler over `datasets/sources/initial/` (created by the Glue stack). */
   crawlerName: string;
+  /**
+   * Name of the crawler over `datasets/sources/incremental/` (the Glue stack's
+   * `<crawlerName>-incremental`, table prefix `<tablePrefix>incremental_`). When set, `crawl()`
+   * runs both, so it covers every source folder as the local crawler does.
+   */
+  incrementalCrawlerName?: string;
   /** Prefix the crawler gives table names (`poc_identity_graph_`). */
   tablePrefix: string;
   /** First delay between GetCrawler polls (ms). Default 5 s. */
@@ -78,6 +84,66 @@ export function createGlueCatalog(options: GlueCatalogOptions): Catalog {
     return tables.sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
   }
 
+  interface CrawlerRun {
+    name: string;
+    requested: number;
+    /** The crawler was seen busy (or was already running): READY now means our crawl ended. */
+    sawRun: boolean;
+  }
+
+  async function startCrawler(name: string, requested: number): Promise<CrawlerRun> {
+    try {
+      await client.send(new StartCrawlerCommand({ Name: name }));
+      return { name, requested, sawRun: false };
+    } catch (error) {
+      // https://docs.aws.amazon.com/glue/latest/webapi/API_StartCrawler.html: a crawl already
+      // under way answers CrawlerRunningException; its result is what we wait for.
+      if (errorName(error) !== 'CrawlerRunningException') throw toKitError(error, `StartCrawler "${name}"`);
+      return { name, requested, sawRun: true };
+    }
+  }
+
+  /** Polls GetCrawler until READY, then checks LastCrawl.Status (`waitUntil*` semantics: failure throws). */
+  async function waitForCrawler(run: CrawlerRun, timeoutMs: number, onProgress: (state: string) => void): Promise<void> {
+    onProgress(run.sawRun ? 'RUNNING' : 'STARTING');
+    const crawler = await pollUntil(
+      async () => {
+        let response;
+        try {
+          response = await client.send(new GetCrawlerCommand({ Name: run.name }));
+        } catch (error) {
+          throw toKitError(error, `GetCrawler "${run.name}"`);
+        }
+        const state = response.Crawler?.State ?? 'UNKNOWN';
+        if (state !== 'READY') {
+          run.sawRun = true;
+          return { done: false, value: response.Crawler };
+        }
+        // READY right after StartCrawler can still be the previous crawl: accept it only once
+        // the crawler was seen running, or its last crawl started after our request.
+        const lastStart = response.Crawler?.LastCrawl?.StartTime?.getTime() ?? 0;
+        return { done: run.sawRun || lastStart >= run.requested, value: response.Crawler };
+      },
+      {
+        minDelay: options.minDelay ?? 5000,
+        maxDelay: options.maxDelay ?? 30_000,
+        timeout: timeoutMs,
+        what: kitMessage(NAME, `crawler "${run.name}"`),
+        onPending: (value) => onProgress(String((value as { State?: string } | undefined)?.State ?? 'UNKNOWN')),
+        sleep: options.sleep,
+        now: options.now,
+      },
+    );
+    onProgress('READY');
+    const last = crawler?.LastCrawl;
+    const status = last?.Status ?? 'UNKNOWN';
+    if (status !== 'SUCCEEDED') {
+      const detail = last?.ErrorMessage ? `: ${last.ErrorMessage}` : '';
+      const logs = last?.LogGroup ? ` (CloudWatch log group ${last.LogGroup}, stream ${last.LogStream ?? '?'})` : '';
+      throw new OperationFailedError(kitMessage(NAME, `crawler "${run.name}" ended ${status}${detail}${logs}`));
+    }
+  }
+
   return {
     name: NAME,
     database,
@@ -85,55 +151,16 @@ export function createGlueCatalog(options: GlueCatalogOptions): Catalog {
 
     async crawl(crawlOptions = {}) {
       const now = options.now ?? Date.now;
-      const requested = now();
-      let sawRun = false;
-      try {
-        await client.send(new StartCrawlerCommand({ Name: crawlerName }));
-        crawlOptions.onProgress?.('STARTING');
-      } catch (error) {
-        // https://docs.aws.amazon.com/glue/latest/webapi/API_StartCrawler.html: a crawl already
-        // under way answers CrawlerRunningException; its result is what we wait for.
-        if (errorName(error) !== 'CrawlerRunningException') throw toKitError(error, `StartCrawler "${crawlerName}"`);
-        sawRun = true;
-        crawlOptions.onProgress?.('RUNNING');
+      const deadline = now() + (crawlOptions.timeoutMs ?? 15 * 60_000);
+      const names = [crawlerName, ...(options.incrementalCrawlerName ? [options.incrementalCrawlerName] : [])];
+      // Start every crawler first so they run side by side, then wait for each in turn.
+      const started = [];
+      for (const name of names) started.push(await startCrawler(name, now()));
+      for (const [i, run] of started.entries()) {
+        const label = (state: string) => (i === 0 ? state : `${run.name}: ${state}`);
+        await waitForCrawler(run, Math.max(0, deadline - now()), (state) => crawlOptions.onProgress?.(label(state)));
       }
-      const crawler = await pollUntil(
-        async () => {
-          let response;
-          try {
-            response = await client.send(new GetCrawlerCommand({ Name: crawlerName }));
-          } catch (error) {
-            throw toKitError(error, `GetCrawler "${crawlerName}"`);
-          }
-          const state = response.Crawler?.State ?? 'UNKNOWN';
-          if (state !== 'READY') {
-            sawRun = true;
-            return { done: false, value: response.Crawler };
-          }
-          // READY right after StartCrawler can still be the previous crawl: accept it only once
-          // the crawler was seen running, or its last crawl started after our request.
-          const lastStart = response.Crawler?.LastCrawl?.StartTime?.getTime() ?? 0;
-          return { done: sawRun || lastStart >= requested, value: response.Crawler };
-        },
-        {
-          minDelay: options.minDelay ?? 5000,
-          maxDelay: options.maxDelay ?? 30_000,
-          timeout: crawlOptions.timeoutMs ?? 15 * 60_000,
-          what: kitMessage(NAME, `crawler "${crawlerName}"`),
-          onPending: (value) => crawlOptions.onProgress?.(String((value as { State?: string } | undefined)?.State ?? 'UNKNOWN')),
-          sleep: options.sleep,
-          now,
-        },
-      );
-      crawlOptions.onProgress?.('READY');
-      const last = crawler?.LastCrawl;
-      const status = last?.Status ?? 'UNKNOWN';
-      if (status !== 'SUCCEEDED') {
-        const detail = last?.ErrorMessage ? `: ${last.ErrorMessage}` : '';
-        const logs = last?.LogGroup ? ` (CloudWatch log group ${last.LogGroup}, stream ${last.LogStream ?? '?'})` : '';
-        throw new OperationFailedError(kitMessage(NAME, `crawler "${crawlerName}" ended ${status}${detail}${logs}`));
-      }
-      return { status, tables: await listTables() };
+      return { status: 'SUCCEEDED', tables: await listTables() };
     },
 
     listTables,
