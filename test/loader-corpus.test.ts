@@ -222,6 +222,13 @@ describe('embedded loader: Neptune Gremlin CSV rules on the corpus', () => {
     expect(props(graph, 'b1')).toEqual({ name: ['with BOM'] });
   });
 
+  it('reads gzip-compressed files (.gz), as Neptune does', async () => {
+    const { graph, status } = await loadFixture('gzip');
+    expect(status.overallStatus).toMatchObject({ status: 'LOAD_COMPLETED', totalRecords: 3 });
+    expect(props(graph, 'z2')).toEqual({ name: ['a, b'] });
+    expect(graph.getEdge('ze1')!.outV.id).toBe('z1');
+  });
+
   it('formats per-file counts and the error log as a table', async () => {
     const { status } = await loadFixture('dangling-edge', { failOnError: false });
     const text = formatLoadStatus(status);

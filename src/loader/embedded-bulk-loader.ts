@@ -4,10 +4,12 @@
  * Neptune's format rules into the persisted local graph and saves it.
  */
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, kitMessage } from '../errors.js';
+import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import type { LocalGraphStore } from '../graph/local-graph-store.js';
 import { loadGremlinCsvFiles, type CsvFileSource } from './gremlin-csv-load.js';
@@ -24,6 +26,20 @@ export interface EmbeddedBulkLoaderOptions {
   now?: () => number;
 }
 
+/**
+ * Neptune loads single files compressed with gzip (`.gz`) or bzip2 (`.bz2`)
+ * (https://docs.aws.amazon.com/neptune/latest/userguide/bulk-load-tutorial-format.html): gunzip
+ * `.gz` on the fly; Node has no bzip2, so `.bz2` is refused with a clear message.
+ */
+function decompressFor(name: string, stream: Readable): Readable {
+  if (name.endsWith('.gz')) return stream.pipe(createGunzip());
+  if (name.endsWith('.bz2')) {
+    stream.destroy();
+    throw new InvalidInputError(kitMessage(EMBEDDED_LOADER_NAME, `${name}: bzip2 files are not supported by the embedded loader (use gzip)`));
+  }
+  return stream;
+}
+
 /** Object-store keys under a prefix that can hold CSV data (not folder markers, not empty). */
 async function listObjectSources(store: ObjectStore, prefix: string): Promise<CsvFileSource[]> {
   const objects = await store.listObjects(prefix);
@@ -31,7 +47,7 @@ async function listObjectSources(store: ObjectStore, prefix: string): Promise<Cs
     .filter((o) => !o.key.endsWith('/') && o.size > 0)
     .map((o) => ({
       uri: `s3://${store.bucket}/${o.key}`,
-      open: async () => (await store.getObjectStream(o.key)) as AsyncIterable<Uint8Array>,
+      open: async () => decompressFor(o.key, await store.getObjectStream(o.key)),
     }));
 }
 
@@ -48,7 +64,7 @@ export async function listDirectorySources(dir: string): Promise<CsvFileSource[]
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort()
-    .map((path) => ({ uri: path, open: async () => createReadStream(path, { highWaterMark: 1 << 20 }) }));
+    .map((path) => ({ uri: path, open: async () => decompressFor(path, createReadStream(path, { highWaterMark: 1 << 20 })) }));
 }
 
 /** Loads a list of sources into the store's graph and saves it. */
