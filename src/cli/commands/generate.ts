@@ -1,14 +1,6 @@
 import { loadConfig } from '../../config/index.js';
-import {
-  MAX_RECORDS,
-  MAX_UNIQUENESS,
-  MIN_RECORDS,
-  MIN_UNIQUENESS,
-  generateDatasets,
-  parseIntegerFlag,
-  parseSwitchFlag,
-  type GenerateProgress,
-} from '../../datagen/index.js';
+import { MAX_RECORDS, MAX_UNIQUENESS, MIN_RECORDS, MIN_UNIQUENESS, generateDatasets, type GenerateProgress } from '../../datagen/index.js';
+import { parseIntegerFlag, parseSwitchFlag } from '../../datagen/generate-options.js';
 import type { CliCommand, CliInvocation, CliIo } from '../cli-command.js';
 
 const DEFAULT_RECORDS = 10_000;
