@@ -16,6 +16,12 @@ describe('PropertyGraph store', () => {
     expect(g.edgeLabel(e)).toBe('hasEmail');
     expect(a.outE).toEqual([e]);
     expect(b.inE).toEqual([e]);
+    expect(a.inE).toBeNull();
+    const loop = g.addEdge('loop', 'self', a, a);
+    expect(a.outE).toEqual([e, loop]);
+    expect(a.inE).toEqual([loop]);
+    g.removeEdge(loop);
+    expect(a.outE).toEqual([e]);
     expect(g.elementId(e)).toBe('e1');
     expect([...g.vertices()].map((v) => g.elementId(v))).toEqual(['user:a', 'email:b']);
     expect([...g.edges()]).toEqual([e]);

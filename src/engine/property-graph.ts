@@ -73,10 +73,12 @@ export class Vertex {
   label: string | string[];
   /** Properties in insertion order, null when there are none. */
   props: VertexProperty[] | null = null;
-  /** Outgoing edges, null when there are none. */
-  outE: Edge[] | null = null;
-  /** Incoming edges, null when there are none. */
-  inE: Edge[] | null = null;
+  /**
+   * Incident edges (out and in together, in insertion order): null, one edge, or an array. Most
+   * identity-graph vertices have one or two edges, and an array costs ~90 bytes more than a
+   * direct reference; a self-loop is held once.
+   */
+  adj: Edge | Edge[] | null = null;
   /** True once removed from the graph (stale handles and the lazy label index check it). */
   removed = false;
   constructor(
@@ -88,12 +90,57 @@ export class Vertex {
   hashKey(): string {
     return 'V' + typeof this.id + ':' + String(this.id);
   }
+  /** Outgoing edges (a fresh array; the engine iterates `adj` directly). */
+  get outE(): Edge[] | null {
+    const out = incident(this).filter((e) => e.outV === this);
+    return out.length > 0 ? out : null;
+  }
+  /** Incoming edges (a fresh array). */
+  get inE(): Edge[] | null {
+    const out = incident(this).filter((e) => e.inV === this);
+    return out.length > 0 ? out : null;
+  }
   compareTo(other: unknown): number {
     return compareIds(this.id, (other as Vertex).id);
   }
   get orderRank(): number {
     return 5;
   }
+}
+
+/** The incident edges of a vertex as an array (a copy when it holds one edge). */
+export function incident(v: Vertex): readonly Edge[] {
+  const adj = v.adj;
+  if (adj === null) return EMPTY_EDGES;
+  return adj instanceof Edge ? [adj] : adj;
+}
+
+const EMPTY_EDGES: readonly Edge[] = Object.freeze([]);
+
+function attach(v: Vertex, e: Edge): void {
+  const adj = v.adj;
+  if (adj === null) v.adj = e;
+  else if (adj instanceof Edge) v.adj = [adj, e];
+  else if (adj.length < 16) {
+    // Exact-size copies while small: push() would grow the backing store to 16+ slots at once.
+    const next = new Array<Edge>(adj.length + 1);
+    for (let i = 0; i < adj.length; i++) next[i] = adj[i]!;
+    next[adj.length] = e;
+    v.adj = next;
+  } else adj.push(e);
+}
+
+function detach(v: Vertex, e: Edge): void {
+  const adj = v.adj;
+  if (adj === null) return;
+  if (adj instanceof Edge) {
+    if (adj === e) v.adj = null;
+    return;
+  }
+  const i = adj.indexOf(e);
+  if (i < 0) return;
+  if (adj.length === 2) v.adj = adj[1 - i]!;
+  else adj.splice(i, 1);
 }
 
 /** An edge: id, one label, its two vertices and single-cardinality properties as `[key, value, ...]`. */
@@ -223,11 +270,18 @@ export class PropertyGraph {
     if (this.vertexById.has(vertexId)) {
       throw new InvalidInputError(kitMessage(BACKEND, `addVertex: a vertex with id ${JSON.stringify(vertexId)} already exists`));
     }
-    const labels = Array.isArray(label) ? [...new Set(label.map((l) => this.intern(l)))] : [this.intern(label)];
-    if (labels.length === 0) labels.push(this.intern('vertex'));
-    const vertex = new Vertex(vertexId, labels.length === 1 ? labels[0]! : labels);
+    let vertex: Vertex;
+    if (typeof label === 'string' || label.length === 1) {
+      const l = this.intern(typeof label === 'string' ? label : label[0]!);
+      vertex = new Vertex(vertexId, l);
+      this.labelList(this.verticesByLabel, l).add(vertex);
+    } else {
+      const labels = [...new Set(label.map((l) => this.intern(l)))];
+      if (labels.length === 0) labels.push(this.intern('vertex'));
+      vertex = new Vertex(vertexId, labels.length === 1 ? labels[0]! : labels);
+      for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
+    }
     this.vertexById.set(vertexId, vertex);
-    for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
     if (typeof vertexId === 'number' && vertexId >= this.nextNumericId) this.nextNumericId = Math.floor(vertexId) + 1;
     this.version++;
     return vertex;
@@ -244,8 +298,8 @@ export class PropertyGraph {
     }
     const edge = new Edge(edgeId, this.intern(label), outV, inV);
     this.edgeById.set(edgeId, edge);
-    (outV.outE ??= []).push(edge);
-    (inV.inE ??= []).push(edge);
+    attach(outV, edge);
+    if (inV !== outV) attach(inV, edge);
     this.labelList(this.edgesByLabel, edge.label).add(edge);
     if (typeof edgeId === 'number' && edgeId >= this.nextNumericId) this.nextNumericId = Math.floor(edgeId) + 1;
     this.version++;
@@ -379,7 +433,7 @@ export class PropertyGraph {
   /** Removes a vertex and all its edges. */
   removeVertex(v: Vertex): void {
     if (v.removed) return;
-    for (const e of [...(v.outE ?? []), ...(v.inE ?? [])]) this.removeEdge(e);
+    for (const e of [...incident(v)]) this.removeEdge(e);
     const props = v.props;
     v.props = null;
     if (props) for (const p of props) this.unindexValue(v, p.key, p.value);
@@ -394,10 +448,8 @@ export class PropertyGraph {
     if (e.removed) return;
     e.removed = true;
     this.edgeById.delete(e.id);
-    removeFrom(e.outV.outE, e);
-    if (e.outV.outE?.length === 0) e.outV.outE = null;
-    removeFrom(e.inV.inE, e);
-    if (e.inV.inE?.length === 0) e.inV.inE = null;
+    detach(e.outV, e);
+    if (e.inV !== e.outV) detach(e.inV, e);
     this.edgesByLabel.get(e.label)?.markRemoved();
     this.version++;
   }

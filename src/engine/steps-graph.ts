@@ -201,20 +201,26 @@ function labelFilter(labels: readonly unknown[], step: string): ((l: string) => 
 }
 
 function* adjacentEdges(v: Vertex, dir: Direction, accept: ((l: string) => boolean) | undefined): Generator<[Edge, Vertex]> {
-  if (dir !== 'in' && v.outE) {
-    const list = v.outE;
-    const n = list.length;
-    for (let i = 0; i < n && i < list.length; i++) {
-      const e = list[i]!;
-      if (!accept || accept(e.label)) yield [e, e.inV];
+  const adj = v.adj;
+  if (adj === null) return;
+  if (adj instanceof Edge) {
+    if (accept && !accept(adj.label)) return;
+    if (dir !== 'in' && adj.outV === v) yield [adj, adj.inV];
+    if (dir !== 'out' && adj.inV === v) yield [adj, adj.outV];
+    return;
+  }
+  // Out edges first, then in edges (TinkerGraph's order for both()).
+  const n = adj.length;
+  if (dir !== 'in') {
+    for (let i = 0; i < n && i < adj.length; i++) {
+      const e = adj[i]!;
+      if (e.outV === v && (!accept || accept(e.label))) yield [e, e.inV];
     }
   }
-  if (dir !== 'out' && v.inE) {
-    const list = v.inE;
-    const n = list.length;
-    for (let i = 0; i < n && i < list.length; i++) {
-      const e = list[i]!;
-      if (!accept || accept(e.label)) yield [e, e.outV];
+  if (dir !== 'out') {
+    for (let i = 0; i < n && i < adj.length; i++) {
+      const e = adj[i]!;
+      if (e.inV === v && (!accept || accept(e.label))) yield [e, e.outV];
     }
   }
 }

@@ -8,7 +8,7 @@
 import type { Compiler, StepCompiler } from './compiler.js';
 import { ROOT, isTraversalArg, stepError } from './compiler.js';
 import type { Cardinality, ElementId, PropertyGraph } from './property-graph.js';
-import { Edge, Vertex, VertexProperty } from './property-graph.js';
+import { Edge, Vertex, VertexProperty, incident } from './property-graph.js';
 import { NONE, enumName, firstResult, isEnum, rejectLambda } from './step-helpers.js';
 import { lookupVertex } from './steps-graph.js';
 import { selectValue } from './steps-select.js';
@@ -404,8 +404,8 @@ const compileMergeE: StepCompiler = (args, mods, c) => {
         if (spec.id !== undefined) {
           const e = graph.getEdge(spec.id) ?? graph.getEdge(String(spec.id));
           candidates = e ? [e] : [];
-        } else if (outV) candidates = outV.outE ?? [];
-        else if (inV) candidates = inV.inE ?? [];
+        } else if (outV) candidates = incident(outV).filter((e) => e.outV === outV);
+        else if (inV) candidates = incident(inV).filter((e) => e.inV === inV);
         else if (spec.label !== undefined) candidates = graph.edgesWithLabel(spec.label);
         else candidates = graph.edges();
         for (const e of candidates) {
