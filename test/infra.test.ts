@@ -83,6 +83,33 @@ describe('deployStack', () => {
     expect(cfnMock.commandCalls(DescribeStacksCommand).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('logs the stack events while it waits', async () => {
+    cfnMock
+      .on(DescribeStacksCommand)
+      .rejectsOnce(notFound('kit-neptune-core'))
+      .resolvesOnce(stack('kit-neptune-core', 'CREATE_IN_PROGRESS'))
+      .resolves(stack('kit-neptune-core', 'CREATE_COMPLETE'));
+    cfnMock.on(CreateStackCommand).resolves({ StackId: 'id' });
+    const now = new Date();
+    cfnMock.on(DescribeStackEventsCommand).resolves({
+      StackEvents: [
+        { StackId: 's', EventId: 'new-2', StackName: 's', Timestamp: now, LogicalResourceId: 'Cluster', ResourceType: 'AWS::Neptune::DBCluster', ResourceStatus: 'CREATE_IN_PROGRESS', ResourceStatusReason: 'Resource creation Initiated' },
+        { StackId: 's', EventId: 'new-1', StackName: 's', Timestamp: now, LogicalResourceId: 'SubnetGroup', ResourceType: 'AWS::Neptune::DBSubnetGroup', ResourceStatus: 'CREATE_COMPLETE' },
+        // An event of an earlier operation on a stack of that name: not this deployment's.
+        { StackId: 's', EventId: 'old', StackName: 's', Timestamp: new Date('2020-01-01T00:00:00Z'), LogicalResourceId: 'Old', ResourceType: 'AWS::Neptune::DBCluster', ResourceStatus: 'DELETE_COMPLETE' },
+      ],
+    });
+    const log: string[] = [];
+    await deployStack(client, { stackName: 'kit-neptune-core', templateBody: 'x' }, { wait, log: (line) => log.push(line), eventInterval: 1 });
+    const events = log.filter((line) => line.includes('AWS::'));
+    // Oldest first, each once however often the watcher looked.
+    expect(events).toEqual([
+      'kit-neptune-core: SubnetGroup AWS::Neptune::DBSubnetGroup CREATE_COMPLETE',
+      'kit-neptune-core: Cluster AWS::Neptune::DBCluster CREATE_IN_PROGRESS: Resource creation Initiated',
+    ]);
+    expect(log.at(-1)).toBe('kit-neptune-core: created');
+  });
+
   it('updates a stack that exists', async () => {
     cfnMock
       .on(DescribeStacksCommand)

@@ -11,7 +11,7 @@ import {
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import { InvalidInputError, kitMessage, OperationFailedError } from '../errors.js';
-import { describeStackFailure } from './stack-events.js';
+import { describeStackFailure, watchStackEvents } from './stack-events.js';
 
 /** How long and how often the SDK's waiters poll DescribeStacks (seconds, as the SDK takes them). */
 export interface StackWaitOptions {
@@ -38,8 +38,10 @@ export interface DeployStackOptions {
   wait?: StackWaitOptions;
   /** A stack left in ROLLBACK_COMPLETE cannot be updated: delete it first, then create it again. */
   replaceRolledBack?: boolean;
-  /** Progress lines. */
+  /** Progress lines; with it, the stack's events are logged while the waiter waits. */
   log?: (line: string) => void;
+  /** How often to look at new stack events while waiting, in ms (default: the waiter's minDelay). */
+  eventInterval?: number;
 }
 
 export type StackAction = 'created' | 'updated' | 'unchanged';
@@ -118,11 +120,13 @@ export async function deployStack(client: CloudFormationClient, input: DeploySta
 
   if (!existing || existing.StackStatus === 'DELETE_COMPLETE') {
     log(`${stackName}: creating`);
+    const started = new Date();
     await client.send(new CreateStackCommand({ ...common, OnFailure: 'ROLLBACK' }));
-    await waitOrExplain(client, stackName, 'create', () => waitUntilStackCreateComplete(waiter, { StackName: stackName }));
+    await waitOrExplain(client, stackName, 'create', () => waitUntilStackCreateComplete(waiter, { StackName: stackName }), options, started);
     action = 'created';
   } else {
     log(`${stackName}: updating`);
+    const started = new Date();
     try {
       await client.send(new UpdateStackCommand(common));
     } catch (error) {
@@ -130,7 +134,7 @@ export async function deployStack(client: CloudFormationClient, input: DeploySta
       log(`${stackName}: no changes`);
       return { stackName, action: 'unchanged', outputs: readStackOutputs(existing) };
     }
-    await waitOrExplain(client, stackName, 'update', () => waitUntilStackUpdateComplete(waiter, { StackName: stackName }));
+    await waitOrExplain(client, stackName, 'update', () => waitUntilStackUpdateComplete(waiter, { StackName: stackName }), options, started);
     action = 'updated';
   }
   const outputs = readStackOutputs(await describeStack(client, stackName));
@@ -139,25 +143,37 @@ export async function deployStack(client: CloudFormationClient, input: DeploySta
 }
 
 /** Deletes a stack (absent is fine) and waits for DELETE_COMPLETE; failure shows the failed events. */
-export async function deleteStack(client: CloudFormationClient, stackName: string, options: Pick<DeployStackOptions, 'wait' | 'log'> = {}): Promise<boolean> {
+export async function deleteStack(client: CloudFormationClient, stackName: string, options: Pick<DeployStackOptions, 'wait' | 'log' | 'eventInterval'> = {}): Promise<boolean> {
   const existing = await describeStack(client, stackName);
   if (!existing || existing.StackStatus === 'DELETE_COMPLETE') return false;
   options.log?.(`${stackName}: deleting`);
+  const started = new Date();
   await client.send(new DeleteStackCommand({ StackName: stackName }));
-  await waitOrExplain(client, stackName, 'delete', () => waitUntilStackDeleteComplete(toWaiterConfig(client, options.wait), { StackName: stackName }));
+  await waitOrExplain(client, stackName, 'delete', () => waitUntilStackDeleteComplete(toWaiterConfig(client, options.wait), { StackName: stackName }), options, started);
   options.log?.(`${stackName}: deleted`);
   return true;
 }
 
-async function waitOrExplain(client: CloudFormationClient, stackName: string, operation: string, wait: () => Promise<{ state: string }>): Promise<void> {
+async function waitOrExplain(
+  client: CloudFormationClient,
+  stackName: string,
+  operation: string,
+  wait: () => Promise<{ state: string }>,
+  options: Pick<DeployStackOptions, 'wait' | 'log' | 'eventInterval'>,
+  since: Date,
+): Promise<void> {
   let state: string;
   let cause: unknown;
+  const intervalMs = options.eventInterval ?? (options.wait?.minDelay ?? 15) * 1000;
+  const watch = options.log ? watchStackEvents(client, stackName, options.log, { intervalMs, since }) : undefined;
   try {
     state = (await wait()).state;
   } catch (error) {
     // waitUntil* throws on FAILURE and TIMEOUT (the message holds the last DescribeStacks).
     cause = error;
     state = /TIMEOUT/.test(String((error as Error).message)) ? 'TIMEOUT' : 'FAILURE';
+  } finally {
+    await watch?.stop();
   }
   if (state === 'SUCCESS') return;
   const stack = await describeStack(client, stackName).catch(() => undefined);

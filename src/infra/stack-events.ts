@@ -37,3 +37,55 @@ export async function describeStackFailure(client: CloudFormationClient, stackNa
     return `  (could not read stack events: ${(cause as Error).message})`;
   }
 }
+
+export interface StackEventWatch {
+  /** Stops watching after one last look at the events; resolves when the watcher is done. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Logs the stack's new events (`Cluster AWS::Neptune::DBCluster CREATE_IN_PROGRESS`) every
+ * `intervalMs` while an SDK waiter — which reports nothing until the end — waits: a Neptune
+ * cluster takes 10-20 minutes and the reader should see it moving. Events older than `since`
+ * (minus a little clock skew) belong to earlier operations and are skipped. Read errors are
+ * ignored: the waiter, not the watcher, decides success.
+ */
+export function watchStackEvents(client: CloudFormationClient, stackName: string, log: (line: string) => void, options: { intervalMs: number; since: Date }): StackEventWatch {
+  const seen = new Set<string>();
+  const since = options.since.getTime() - 5_000;
+  let stopped = false;
+  let wake: () => void = () => {};
+  const look = async () => {
+    try {
+      const response = await client.send(new DescribeStackEventsCommand({ StackName: stackName }));
+      const fresh = (response?.StackEvents ?? []).filter((event) => event.EventId && !seen.has(event.EventId) && (event.Timestamp?.getTime() ?? 0) >= since);
+      for (const event of fresh.reverse()) {
+        seen.add(event.EventId!);
+        const reason = event.ResourceStatusReason ? `: ${event.ResourceStatusReason}` : '';
+        log(`${stackName}: ${event.LogicalResourceId ?? '?'} ${event.ResourceType ?? '?'} ${event.ResourceStatus ?? '?'}${reason}`);
+      }
+    } catch {
+      // Not fatal: the next look, or the waiter's verdict, tells.
+    }
+  };
+  const loop = (async () => {
+    for (;;) {
+      await look();
+      if (stopped) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      wake();
+      await loop;
+    },
+  };
+}
