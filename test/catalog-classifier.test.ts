@@ -42,6 +42,10 @@ describe("Glue's built-in CSV classifier rules", () => {
     expect(isGlueColumnName('x'.repeat(256))).toBe(false);
   });
 
+  it('ignores the empty last column a trailing delimiter makes', () => {
+    expect(classifyCsvSample('name,n,\nann,1,\nbob,2,\n', 'k').columns).toEqual([{ Name: 'name', Type: 'string' }, { Name: 'n', Type: 'bigint' }]);
+  });
+
   it('lower-cases header names, strips a BOM, and types data rows only', () => {
     const csv = classifyCsvSample('\uFEFFUser_Name,Points\nann,3\nbob,4\n', 'k');
     expect(csv.columns).toEqual([{ Name: 'user_name', Type: 'string' }, { Name: 'points', Type: 'bigint' }]);

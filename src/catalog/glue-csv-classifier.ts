@@ -220,7 +220,11 @@ export function classifyCsvSample(sample: string, key: string, truncated = false
     const first = text.split(/\r?\n/, 1)[0]!.slice(0, 60);
     return fail(`no delimiter (comma, pipe, tab, semicolon, Ctrl-A) splits every row into the same two or more columns (first line: "${first}")`);
   }
-  const { delimiter, rows, quoted } = chosen;
+  const { delimiter, quoted } = chosen;
+  let rows = chosen.rows;
+  // "To allow for a trailing delimiter, the last column can be empty throughout the file":
+  // a column empty in every row (header included) is the trailing delimiter's, not data.
+  if (rows[0]!.length > 2 && rows.every((r) => r[r.length - 1]!.trim() === '')) rows = rows.map((r) => r.slice(0, -1));
   if (rows.length < 2) fail(`only ${rows.length} row; CSV needs at least two rows of data`);
 
   const width = rows[0]!.length;

@@ -41,9 +41,13 @@ interface TableFolder {
  * `<prefix>incremental_<dataset>` with the batch as partition column `partition_0` — what a
  * crawler does with a target whose sub-folders share one schema: one table at the target, the
  * folders as partitions named partition_0, partition_1, ... when they are not `key=value`
- * (https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-folder-table-partition.html). Initial
- * and incremental data are kept in separate tables so the initial table's row count and the
- * ETL's full load never silently include later batches.
+ * (https://docs.aws.amazon.com/glue/latest/dg/crawler-s3-folder-table-partition.html). The Glue
+ * stack (cloudformation-templates/glue.yaml) pins this with two crawlers — one over
+ * `datasets/sources/initial/`, one over `datasets/sources/incremental/` with table prefix
+ * `<prefix>incremental_` — both at table level 4, i.e. tables at `.../<dataset>/`
+ * (https://docs.aws.amazon.com/glue/latest/dg/crawler-table-level.html). Initial and incremental
+ * data are kept in separate tables so the initial table and the ETL's full load never silently
+ * include later batches. Objects at other depths are not part of any dataset and are skipped.
  */
 export function planTableFolders(objects: ObjectInfo[], tablePrefix: string): TableFolder[] {
   const folders = new Map<string, TableFolder>();
