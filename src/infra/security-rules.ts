@@ -219,6 +219,29 @@ export const checkNoDefaultPasswords: SecurityRule = (parsed) => {
   return issues;
 };
 
+/** No role anyone may assume: trust policies name services or accounts, never `*`. */
+export const checkNoPublicTrust: SecurityRule = (parsed) => {
+  const issues: TemplateIssue[] = [];
+  for (const [id, resource, path] of eachResource(parsed, 'AWS::IAM::Role')) {
+    const statements = toArray((resource.Properties?.AssumeRolePolicyDocument as Record<string, unknown> | undefined)?.Statement);
+    statements.forEach((statement, index) => {
+      const { Effect, Principal } = (statement ?? {}) as Record<string, unknown>;
+      if (Effect !== 'Allow') return;
+      const principals = Principal === '*' ? ['*'] : Object.values((Principal ?? {}) as Record<string, unknown>).flatMap((value) => toList(value));
+      if (principals.includes('*')) {
+        issues.push(createIssue(parsed, 'no-public-trust', `${path}.Properties.AssumeRolePolicyDocument.Statement.${index}`, `${id} may be assumed by any principal`));
+      }
+    });
+  }
+  return issues;
+};
+
+/** The notebook's instance metadata answers only IMDSv2 (session-token) requests. */
+export const checkNotebookImdsV2: SecurityRule = (parsed) =>
+  eachResource(parsed, 'AWS::SageMaker::NotebookInstance')
+    .filter(([, resource]) => String((resource.Properties?.InstanceMetadataServiceConfiguration as Record<string, unknown> | undefined)?.MinimumInstanceMetadataServiceVersion) !== '2')
+    .map(([id, , path]) => createIssue(parsed, 'notebook-imdsv2', `${path}.Properties`, `${id} must set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion: '2'`));
+
 /** Every security rule, by id. */
 export const SECURITY_RULES: Record<string, SecurityRule> = {
   'no-open-ingress': checkNoOpenIngress,
@@ -233,6 +256,8 @@ export const SECURITY_RULES: Record<string, SecurityRule> = {
   'bucket-encrypted-private': checkBucketEncryptedAndPrivate,
   'bucket-tls-required': checkBucketTlsRequired,
   'no-default-passwords': checkNoDefaultPasswords,
+  'no-public-trust': checkNoPublicTrust,
+  'notebook-imdsv2': checkNotebookImdsV2,
 };
 
 /** Runs every security rule over a template. */
