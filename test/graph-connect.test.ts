@@ -75,6 +75,16 @@ describe('connectGraph (local) and the load/query commands', () => {
     await reader.close();
   });
 
+  it('a connection opened before another process loaded sees the new data on its next traversal', async () => {
+    const reader = await connectGraph(loadConfig());
+    expect(await reader.query("g.V('z1').count()")).toEqual([0]);
+    const other = await cli('load', '--from-dir', join(corpus, 'gzip'));
+    expect(other.code).toBe(0);
+    expect(await reader.query("g.V('z1').values('name')")).toEqual(['zipped']);
+    expect(await reader.g.V('z1').out('knows').id().toList()).toEqual(['z2']);
+    await reader.close();
+  });
+
   it('idgraph query prints JSON: elements as {id,label}, maps as objects, numbers as numbers', async () => {
     const count = await cli('query', "g.V().hasLabel('City').count()", '--json');
     expect(count.code).toBe(0);

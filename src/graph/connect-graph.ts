@@ -28,7 +28,7 @@ export interface GraphConnection {
   query(text: string): Promise<unknown[]>;
   /** Closes the connection; local mode saves the graph first if traversals changed it. */
   close(): Promise<void>;
-  /** local mode: the persisted graph behind the connection. */
+  /** local mode: the persisted graph behind the connection (re-read when another process saved a newer one). */
   readonly graphStore?: LocalGraphStore;
 }
 
@@ -54,24 +54,62 @@ function expandTraversers(traversers: { object: unknown; bulk: number }[]): unkn
   return out;
 }
 
+/**
+ * The local connection behind `g`: runs on the graph of the store, and before each traversal
+ * re-reads the snapshot if another process (a notebook that loaded, `idgraph load`) replaced it
+ * since — unless this connection has writes of its own not saved yet, which win until `close()`.
+ */
+class LocalGraphConnection extends gremlin.driver.RemoteConnection {
+  private inner: LocalConnection;
+  savedVersion: number;
+
+  constructor(
+    public store: LocalGraphStore,
+    private readonly config: KitConfig,
+    private readonly evaluationTimeoutMs?: number,
+  ) {
+    super('local:', {});
+    this.inner = new LocalConnection(store.graph, { evaluationTimeoutMs });
+    this.savedVersion = store.graph.version;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.store.graph.version !== this.savedVersion || !this.store.isStale()) return;
+    this.store = await openLocalGraph(this.config);
+    this.inner = new LocalConnection(this.store.graph, { evaluationTimeoutMs: this.evaluationTimeoutMs });
+    this.savedVersion = this.store.graph.version;
+  }
+
+  override async submit(bytecode: unknown): Promise<InstanceType<typeof gremlin.driver.RemoteTraversal>> {
+    await this.refresh();
+    return this.inner.submit(bytecode);
+  }
+
+  override async open(): Promise<void> {}
+
+  override async close(): Promise<void> {
+    if (this.store.graph.version !== this.savedVersion) {
+      await this.store.save();
+      this.savedVersion = this.store.graph.version;
+    }
+    await this.inner.close();
+  }
+}
+
 async function connectLocal(config: KitConfig, deps: ConnectGraphDeps): Promise<GraphConnection> {
-  const graphStore = deps.graphStore ?? (await openLocalGraph(config));
-  const connection = new LocalConnection(graphStore.graph, { evaluationTimeoutMs: deps.evaluationTimeoutMs });
+  const connection = new LocalGraphConnection(deps.graphStore ?? (await openLocalGraph(config)), config, deps.evaluationTimeoutMs);
   const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(connection);
-  let savedVersion = graphStore.graph.version;
   return {
     mode: 'local',
     g,
-    graphStore,
+    get graphStore() {
+      return connection.store;
+    },
     async query(text: string): Promise<unknown[]> {
       const remote = await connection.submit(parseGremlin(text));
       return expandTraversers((remote as unknown as { traversers: { object: unknown; bulk: number }[] }).traversers);
     },
     async close(): Promise<void> {
-      if (graphStore.graph.version !== savedVersion) {
-        await graphStore.save();
-        savedVersion = graphStore.graph.version;
-      }
       await connection.close();
     },
   };
