@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog, GlueTable } from '../../src/catalog/catalog-types.js';
@@ -48,8 +49,8 @@ export function createMemoryObjectStore(bucket = 'memory-bucket'): ObjectStore &
     name: 'memory',
     bucket,
     objects,
-    async putFile() {
-      throw new Error('not used');
+    async putFile(key, path) {
+      objects.set(key, await readFile(path));
     },
     async putObject(key, body) {
       if (body instanceof Readable) {
@@ -71,8 +72,10 @@ export function createMemoryObjectStore(bucket = 'memory-bucket'): ObjectStore &
       for (let i = 0; i < data.length; i += 64 * 1024) chunks.push(data.subarray(i, i + 64 * 1024));
       return Readable.from(chunks);
     },
-    async downloadFile() {
-      throw new Error('not used');
+    async downloadFile(key, path) {
+      const data = objects.get(key);
+      if (!data) throw missing(key);
+      await writeFile(path, data);
     },
     async listObjects(prefix) {
       const list: ObjectInfo[] = [...objects.entries()]
