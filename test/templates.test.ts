@@ -5,9 +5,9 @@ import {
   checkAgainstSpec,
   checkCrossStackImports,
   checkReferences,
-  evaluateString,
+  evaluateTemplateString,
   exportsOf,
-  formatIssue,
+  formatTemplateIssue,
   KIT_STACKS,
   listKitTemplateFiles,
   loadResourceSpec,
@@ -100,7 +100,7 @@ describe('the kit templates', () => {
 
   it('pass every check: specification, references, imports and security rules', async () => {
     const { issues, templates } = await validateTemplates({ spec });
-    expect(issues.map(formatIssue)).toEqual([]);
+    expect(issues.map(formatTemplateIssue)).toEqual([]);
     expect(templates.reduce((sum, parsed) => sum + Object.keys(parsed.template.Resources).length, 0)).toBeGreaterThan(30);
   });
 
@@ -138,7 +138,7 @@ describe('the kit templates', () => {
     expect(glue.Parameters!.ModelKey!.Default).toBe(GLUE_MODEL_KEY);
     const job = glue.Resources.TransformJob!.Properties as Record<string, any>;
     const values = { ScriptKey: GLUE_SCRIPT_KEY, ModelKey: GLUE_MODEL_KEY, Bucket: 'b', OutputPrefix: 'datasets/graph/initial/' };
-    const substitute = (value: unknown) => evaluateString({ 'Fn::Sub': (value as any)['Fn::Sub'][0] }, values);
+    const substitute = (value: unknown) => evaluateTemplateString({ 'Fn::Sub': (value as any)['Fn::Sub'][0] }, values);
     expect(substitute(job.Command.ScriptLocation)).toBe(`s3://b/${GLUE_SCRIPT_KEY}`);
     expect(substitute(job.DefaultArguments['--model_s3_path'])).toBe(`s3://b/${GLUE_MODEL_KEY}`);
   });
@@ -159,7 +159,7 @@ describe('the kit templates', () => {
 
 describe('the specification check', () => {
   it('catches unknown types and properties, missing required properties and wrong shapes', () => {
-    const messages = checkAgainstSpec(fixture('bad-spec.yaml'), spec).map(formatIssue);
+    const messages = checkAgainstSpec(fixture('bad-spec.yaml'), spec).map(formatTemplateIssue);
     expect(messages.some((m) => m.includes('has no property IAMAuthEnabled'))).toBe(true);
     expect(messages.some((m) => m.includes('unknown resource type AWS::Neptune::Widget'))).toBe(true);
     expect(messages.some((m) => m.includes('AWS::IAM::Role requires property AssumeRolePolicyDocument'))).toBe(true);
@@ -214,9 +214,9 @@ describe('security rules', () => {
       const found = rule(bad);
       expect(found.length, `${id} found nothing in its bad fixture`).toBeGreaterThan(0);
       expect(found.every((issue) => issue.rule === id && issue.line !== undefined)).toBe(true);
-      for (const parsed of kit) expect(rule(parsed).map(formatIssue)).toEqual([]);
+      for (const parsed of kit) expect(rule(parsed).map(formatTemplateIssue)).toEqual([]);
       // The bad fixtures are otherwise valid CloudFormation, so only the rule objects to them.
-      expect(checkAgainstSpec(bad, spec).map(formatIssue)).toEqual([]);
+      expect(checkAgainstSpec(bad, spec).map(formatTemplateIssue)).toEqual([]);
     });
   }
 

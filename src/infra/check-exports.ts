@@ -1,5 +1,5 @@
-import { evaluateString, getIntrinsicName, walkValues } from './intrinsics.js';
-import { createIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
+import { evaluateTemplateString, getIntrinsicName, walkTemplateValues } from './intrinsics.js';
+import { createTemplateIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
 
 /** An export a template declares, with its name for a given prefix. */
 export interface TemplateExport {
@@ -17,13 +17,13 @@ export interface TemplateExport {
 export function checkCrossStackImports(templates: ParsedTemplate[], parameters: Record<string, string> = {}): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
   const exports = new Map<string, TemplateExport>();
-  const report = (parsed: ParsedTemplate, path: string, message: string) => issues.push(createIssue(parsed, 'import', path, message));
+  const report = (parsed: ParsedTemplate, path: string, message: string) => issues.push(createTemplateIssue(parsed, 'import', path, message));
 
   for (const [index, parsed] of templates.entries()) {
     const values = { ...readParameterDefaults(parsed), ...parameters };
-    walkValues(parsed.template.Resources, 'Resources', (value, path) => {
+    walkTemplateValues(parsed.template.Resources, 'Resources', (value, path) => {
       if (getIntrinsicName(value) !== 'Fn::ImportValue') return;
-      const name = evaluateString((value as Record<string, unknown>)['Fn::ImportValue'], values);
+      const name = evaluateTemplateString((value as Record<string, unknown>)['Fn::ImportValue'], values);
       if (name === undefined) {
         report(parsed, path, 'ImportValue name must be built from literals and parameters only');
         return;
@@ -43,7 +43,7 @@ export function checkCrossStackImports(templates: ParsedTemplate[], parameters: 
       }
     }
     for (const [output, definition] of Object.entries(parsed.template.Outputs ?? {})) {
-      if (definition.Export && evaluateString(definition.Export.Name, values) === undefined) {
+      if (definition.Export && evaluateTemplateString(definition.Export.Name, values) === undefined) {
         report(parsed, `Outputs.${output}.Export.Name`, 'export name must be built from literals and parameters only');
       }
     }
@@ -56,7 +56,7 @@ export function exportsOf(parsed: ParsedTemplate, parameters: Record<string, str
   const result: TemplateExport[] = [];
   for (const [output, definition] of Object.entries(parsed.template.Outputs ?? {})) {
     if (!definition.Export) continue;
-    const name = evaluateString(definition.Export.Name, parameters);
+    const name = evaluateTemplateString(definition.Export.Name, parameters);
     if (name !== undefined) result.push({ name, template: parsed.name, output });
   }
   return result;

@@ -1,6 +1,6 @@
-import { getIntrinsicName, listSubVariables, PSEUDO_PARAMETERS, walkValues } from './intrinsics.js';
+import { getIntrinsicName, listSubVariables, PSEUDO_PARAMETERS, walkTemplateValues } from './intrinsics.js';
 import type { ResourceSpec } from './resource-spec.js';
-import { createIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
+import { createTemplateIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
 
 /**
  * Checks that every `Ref`, `Fn::GetAtt`, `Fn::Sub` variable, `DependsOn`, condition name and
@@ -14,7 +14,7 @@ export function checkReferences(parsed: ParsedTemplate, spec?: ResourceSpec): Te
   const resources = template.Resources;
   const conditions = new Set(Object.keys(template.Conditions ?? {}));
   const mappings = new Set(Object.keys(template.Mappings ?? {}));
-  const report = (path: string, message: string) => issues.push(createIssue(parsed, 'reference', path, message));
+  const report = (path: string, message: string) => issues.push(createTemplateIssue(parsed, 'reference', path, message));
 
   const checkAttribute = (resourceId: string, attribute: string, path: string) => {
     const resource = resources[resourceId];
@@ -81,7 +81,7 @@ export function checkReferences(parsed: ParsedTemplate, spec?: ResourceSpec): Te
 
   for (const section of ['Conditions', 'Resources', 'Outputs'] as const) {
     const content = template[section];
-    if (content) walkValues(content, section, visit);
+    if (content) walkTemplateValues(content, section, visit);
   }
 
   for (const [logicalId, resource] of Object.entries(resources)) {

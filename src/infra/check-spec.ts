@@ -1,6 +1,6 @@
 import { getIntrinsicName } from './intrinsics.js';
 import type { ResourceSpec, SpecProperty, SpecPropertyType } from './resource-spec.js';
-import { createIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
+import { createTemplateIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
 
 /**
  * Checks every resource against the CloudFormation resource specification: the type exists,
@@ -12,23 +12,23 @@ export function checkAgainstSpec(parsed: ParsedTemplate, spec: ResourceSpec): Te
   const issues: TemplateIssue[] = [];
   for (const [name, parameter] of Object.entries(parsed.template.Parameters ?? {})) {
     if (!isParameterType(parameter?.Type)) {
-      issues.push(createIssue(parsed, 'spec', `Parameters.${name}.Type`, `parameter ${name} has no valid Type (got ${JSON.stringify(parameter?.Type)})`));
+      issues.push(createTemplateIssue(parsed, 'spec', `Parameters.${name}.Type`, `parameter ${name} has no valid Type (got ${JSON.stringify(parameter?.Type)})`));
     }
   }
   for (const [name, output] of Object.entries(parsed.template.Outputs ?? {})) {
-    if (output?.Value === undefined || output.Value === null) issues.push(createIssue(parsed, 'spec', `Outputs.${name}`, `output ${name} has no Value`));
+    if (output?.Value === undefined || output.Value === null) issues.push(createTemplateIssue(parsed, 'spec', `Outputs.${name}`, `output ${name} has no Value`));
   }
   for (const [logicalId, resource] of Object.entries(parsed.template.Resources)) {
     const path = `Resources.${logicalId}`;
     if (typeof resource?.Type !== 'string') {
-      issues.push(createIssue(parsed, 'spec', path, 'resource has no Type'));
+      issues.push(createTemplateIssue(parsed, 'spec', path, 'resource has no Type'));
       continue;
     }
     // Custom resources carry whatever properties their provider defines.
     if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') continue;
     const type = spec.getResourceType(resource.Type);
     if (!type) {
-      issues.push(createIssue(parsed, 'spec', `${path}.Type`, `unknown resource type ${resource.Type}`));
+      issues.push(createTemplateIssue(parsed, 'spec', `${path}.Type`, `unknown resource type ${resource.Type}`));
       continue;
     }
     checkObject(resource.Properties ?? {}, type.properties, `${path}.Properties`, resource.Type);
@@ -38,19 +38,19 @@ export function checkAgainstSpec(parsed: ParsedTemplate, spec: ResourceSpec): Te
   function checkObject(value: unknown, properties: Record<string, SpecProperty>, path: string, where: string): void {
     if (getIntrinsicName(value)) return;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      issues.push(createIssue(parsed, 'spec', path, `${where} expects an object`));
+      issues.push(createTemplateIssue(parsed, 'spec', path, `${where} expects an object`));
       return;
     }
     const given = value as Record<string, unknown>;
     for (const [name, property] of Object.entries(properties)) {
       if (property.required && !(name in given)) {
-        issues.push(createIssue(parsed, 'spec', path, `${where} requires property ${name}`));
+        issues.push(createTemplateIssue(parsed, 'spec', path, `${where} requires property ${name}`));
       }
     }
     for (const [name, child] of Object.entries(given)) {
       const property = properties[name];
       if (!property) {
-        issues.push(createIssue(parsed, 'spec', `${path}.${name}`, `${where} has no property ${name}`));
+        issues.push(createTemplateIssue(parsed, 'spec', `${path}.${name}`, `${where} has no property ${name}`));
         continue;
       }
       checkValue(child, property.type, `${path}.${name}`, `${where}.${name}`);
@@ -67,14 +67,14 @@ export function checkAgainstSpec(parsed: ParsedTemplate, spec: ResourceSpec): Te
       }
       case 'array':
         if (!Array.isArray(value)) {
-          issues.push(createIssue(parsed, 'spec', path, `${where} expects a list`));
+          issues.push(createTemplateIssue(parsed, 'spec', path, `${where} expects a list`));
           return;
         }
         value.forEach((item, index) => checkValue(item, type.element, `${path}.${index}`, where));
         return;
       case 'map':
         if (typeof value !== 'object' || Array.isArray(value)) {
-          issues.push(createIssue(parsed, 'spec', path, `${where} expects a map`));
+          issues.push(createTemplateIssue(parsed, 'spec', path, `${where} expects a map`));
           return;
         }
         for (const [key, item] of Object.entries(value)) checkValue(item, type.element, `${path}.${key}`, where);
@@ -82,7 +82,7 @@ export function checkAgainstSpec(parsed: ParsedTemplate, spec: ResourceSpec): Te
       case 'union':
         // Accept the value if it has the shape of any member (a cheap structural test).
         if (!type.types.some((member) => hasShape(value, member))) {
-          issues.push(createIssue(parsed, 'spec', path, `${where} has an unexpected shape`));
+          issues.push(createTemplateIssue(parsed, 'spec', path, `${where} has an unexpected shape`));
         }
         return;
       case 'json':
@@ -90,7 +90,7 @@ export function checkAgainstSpec(parsed: ParsedTemplate, spec: ResourceSpec): Te
         return;
       default:
         // Scalars: CloudFormation converts between strings, numbers and booleans itself.
-        if (typeof value === 'object') issues.push(createIssue(parsed, 'spec', path, `${where} expects a ${type.type}, got ${Array.isArray(value) ? 'a list' : 'an object'}`));
+        if (typeof value === 'object') issues.push(createTemplateIssue(parsed, 'spec', path, `${where} expects a ${type.type}, got ${Array.isArray(value) ? 'a list' : 'an object'}`));
     }
   }
 }

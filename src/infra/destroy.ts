@@ -3,7 +3,7 @@ import type { KitConfig } from '../config/kit-config.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import { clearStackOutputsFromConfig } from './config-file.js';
 import { deleteStack, type StackWaitOptions } from './deploy-stack.js';
-import { DATA_PREFIXES, getStackName, GLUE_JOBS_PREFIX, KIT_PACKAGE_PREFIX, KIT_STACKS, LIFECYCLE_PREFIX, TEMPLATES_PREFIX } from './kit-stacks.js';
+import { KIT_DATA_PREFIXES, getStackName, GLUE_JOBS_PREFIX, KIT_PACKAGE_PREFIX, KIT_STACKS, LIFECYCLE_PREFIX, TEMPLATES_PREFIX } from './kit-stacks.js';
 
 export interface DestroyOptions {
   config: KitConfig;
@@ -29,7 +29,7 @@ export interface DestroyResult {
 /** The bucket prefixes the kit writes, in the order destroy empties them. */
 export function listKitPrefixes(keepData = false): string[] {
   const own = [TEMPLATES_PREFIX, GLUE_JOBS_PREFIX, LIFECYCLE_PREFIX, KIT_PACKAGE_PREFIX];
-  return keepData ? own : [...own, ...DATA_PREFIXES];
+  return keepData ? own : [...own, ...KIT_DATA_PREFIXES];
 }
 
 /**

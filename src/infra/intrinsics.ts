@@ -35,12 +35,12 @@ export function listSubVariables(text: string): string[] {
 }
 
 /** Calls `visit` for every value in a tree, with its dotted path. */
-export function walkValues(value: unknown, path: string, visit: (value: unknown, path: string) => void): void {
+export function walkTemplateValues(value: unknown, path: string, visit: (value: unknown, path: string) => void): void {
   visit(value, path);
   if (Array.isArray(value)) {
-    value.forEach((item, index) => walkValues(item, `${path}.${index}`, visit));
+    value.forEach((item, index) => walkTemplateValues(item, `${path}.${index}`, visit));
   } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) walkValues(child, `${path}.${key}`, visit);
+    for (const [key, child] of Object.entries(value)) walkTemplateValues(child, `${path}.${key}`, visit);
   }
 }
 
@@ -48,7 +48,7 @@ export function walkValues(value: unknown, path: string, visit: (value: unknown,
  * Evaluates the string a value stands for when it is built only from literals, `Ref`s to the given
  * parameters and `Fn::Sub`/`Fn::Join` over those; undefined when it depends on anything else.
  */
-export function evaluateString(value: unknown, parameters: Record<string, string>): string | undefined {
+export function evaluateTemplateString(value: unknown, parameters: Record<string, string>): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   const fn = getIntrinsicName(value);
@@ -61,14 +61,14 @@ export function evaluateString(value: unknown, parameters: Record<string, string
     const result = text.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
       if (name.startsWith('!')) return '${' + name.slice(1) + '}';
       const local = variables?.[name];
-      const resolved = local !== undefined ? evaluateString(local, parameters) : parameters[name];
+      const resolved = local !== undefined ? evaluateTemplateString(local, parameters) : parameters[name];
       if (resolved === undefined) failed = true;
       return resolved ?? whole;
     });
     return failed ? undefined : result;
   }
   if (fn === 'Fn::Join' && Array.isArray(argument) && typeof argument[0] === 'string' && Array.isArray(argument[1])) {
-    const parts = argument[1].map((part) => evaluateString(part, parameters));
+    const parts = argument[1].map((part) => evaluateTemplateString(part, parameters));
     return parts.every((part) => part !== undefined) ? parts.join(argument[0]) : undefined;
   }
   return undefined;

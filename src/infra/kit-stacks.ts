@@ -6,7 +6,7 @@ import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
 /** Folder holding the kit's templates (in the repository and in the npm package alike). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../cloudformation-templates/', import.meta.url));
 /** Root of the kit's package: glue-jobs/, lifecycle/ and cloudformation-templates/ are below it. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const KIT_PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where provisioning puts things in the kit's bucket (every prefix destroy empties). */
 export const TEMPLATES_PREFIX = 'cloudformation-templates/';
@@ -17,7 +17,7 @@ export const KIT_PACKAGE_PREFIX = 'kit/';
 /** The kit's `npm pack` tarball, installed by the Workbench's on-start script. */
 export const KIT_TARBALL_KEY = 'kit/idgraph-kit.tgz';
 /** Prefixes the pipeline itself writes (source datasets, graph files, Glue's temp dir). */
-export const DATA_PREFIXES = ['datasets/', 'glue-temp/'];
+export const KIT_DATA_PREFIXES = ['datasets/', 'glue-temp/'];
 
 export type KitStackName = 'vpc' | 'iam' | 'neptune-core' | 'neptune-workbench' | 'glue';
 

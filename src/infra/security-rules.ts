@@ -1,5 +1,5 @@
-import { getIntrinsicName, walkValues } from './intrinsics.js';
-import { createIssue, type CfnResource, type ParsedTemplate, type TemplateIssue } from './template-types.js';
+import { getIntrinsicName, walkTemplateValues } from './intrinsics.js';
+import { createTemplateIssue, type CfnResource, type ParsedTemplate, type TemplateIssue } from './template-types.js';
 
 /**
  * The kit's security rules: one function per defect the original PoC templates had. Each takes a
@@ -17,12 +17,12 @@ export const checkNoOpenIngress: SecurityRule = (parsed) => {
     if (!Array.isArray(rules)) continue;
     rules.forEach((rule, index) => {
       const cidr = openCidrOf(rule);
-      if (cidr) issues.push(createIssue(parsed, 'no-open-ingress', `${path}.Properties.SecurityGroupIngress.${index}`, `${id} admits ${cidr}`));
+      if (cidr) issues.push(createTemplateIssue(parsed, 'no-open-ingress', `${path}.Properties.SecurityGroupIngress.${index}`, `${id} admits ${cidr}`));
     });
   }
   for (const [id, resource, path] of eachResource(parsed, 'AWS::EC2::SecurityGroupIngress')) {
     const cidr = openCidrOf(resource.Properties);
-    if (cidr) issues.push(createIssue(parsed, 'no-open-ingress', `${path}.Properties`, `${id} admits ${cidr}`));
+    if (cidr) issues.push(createTemplateIssue(parsed, 'no-open-ingress', `${path}.Properties`, `${id} admits ${cidr}`));
   }
   return issues;
 };
@@ -41,14 +41,14 @@ export const checkNoWildcardPolicies: SecurityRule = (parsed) => {
   for (const { statement, path } of listPolicyStatements(parsed)) {
     if (statement.Effect !== 'Allow') continue;
     if ('NotAction' in statement || 'NotResource' in statement) {
-      issues.push(createIssue(parsed, 'no-wildcard-policy', path, 'Allow with NotAction/NotResource grants everything not listed'));
+      issues.push(createTemplateIssue(parsed, 'no-wildcard-policy', path, 'Allow with NotAction/NotResource grants everything not listed'));
       continue;
     }
     const actions = toList(statement.Action);
     const resources = toResourcePatterns(statement.Resource);
     const wildcardAction = actions.find((action) => action === '*' || /^[a-z0-9-]+:\*$/i.test(action));
     if (wildcardAction && resources.includes('*')) {
-      issues.push(createIssue(parsed, 'no-wildcard-policy', path, `allows ${wildcardAction} on *`));
+      issues.push(createTemplateIssue(parsed, 'no-wildcard-policy', path, `allows ${wildcardAction} on *`));
     }
   }
   return issues;
@@ -62,7 +62,7 @@ export const checkNoPassRoleOnWildcard: SecurityRule = (parsed) => {
     const passes = toList(statement.Action).some((action) => /^(\*|iam:\*|iam:PassRole|iam:Pass\*)$/i.test(action));
     if (!passes) continue;
     const broad = toResourcePatterns(statement.Resource).find((resource) => resource === '*' || /:role\/\*$/.test(resource));
-    if (broad !== undefined) issues.push(createIssue(parsed, 'no-passrole-on-wildcard', path, `allows iam:PassRole on ${broad}`));
+    if (broad !== undefined) issues.push(createTemplateIssue(parsed, 'no-passrole-on-wildcard', path, `allows iam:PassRole on ${broad}`));
   }
   return issues;
 };
@@ -71,13 +71,13 @@ export const checkNoPassRoleOnWildcard: SecurityRule = (parsed) => {
 export const checkNeptuneEncrypted: SecurityRule = (parsed) =>
   eachResource(parsed, 'AWS::Neptune::DBCluster')
     .filter(([, resource]) => !isTrue(resource.Properties?.StorageEncrypted))
-    .map(([id, , path]) => createIssue(parsed, 'neptune-storage-encrypted', `${path}.Properties`, `${id} must set StorageEncrypted: true`));
+    .map(([id, , path]) => createTemplateIssue(parsed, 'neptune-storage-encrypted', `${path}.Properties`, `${id} must set StorageEncrypted: true`));
 
 /** Neptune IAM database authentication on. */
 export const checkNeptuneIamAuth: SecurityRule = (parsed) =>
   eachResource(parsed, 'AWS::Neptune::DBCluster')
     .filter(([, resource]) => !isTrue(resource.Properties?.IamAuthEnabled))
-    .map(([id, , path]) => createIssue(parsed, 'neptune-iam-auth', `${path}.Properties`, `${id} must set IamAuthEnabled: true`));
+    .map(([id, , path]) => createTemplateIssue(parsed, 'neptune-iam-auth', `${path}.Properties`, `${id} must set IamAuthEnabled: true`));
 
 /**
  * The Workbench signs its requests: a lifecycle configuration that sets graph-notebook's
@@ -88,12 +88,12 @@ export const checkWorkbenchIamAuth: SecurityRule = (parsed) => {
   const iamConfigs = new Set<string>();
   for (const [id, resource, path] of eachResource(parsed, 'AWS::SageMaker::NotebookInstanceLifecycleConfig')) {
     const modes: string[] = [];
-    walkValues(resource.Properties ?? {}, `${path}.Properties`, (value) => {
+    walkTemplateValues(resource.Properties ?? {}, `${path}.Properties`, (value) => {
       if (typeof value !== 'string') return;
       for (const match of value.matchAll(/GRAPH_NOTEBOOK_AUTH_MODE=['"]?([A-Za-z]+)/g)) modes.push(match[1]!);
     });
     if (modes.some((mode) => mode.toUpperCase() !== 'IAM')) {
-      issues.push(createIssue(parsed, 'workbench-iam-auth', `${path}.Properties`, `${id} sets GRAPH_NOTEBOOK_AUTH_MODE=${modes.find((m) => m.toUpperCase() !== 'IAM')}, must be IAM`));
+      issues.push(createTemplateIssue(parsed, 'workbench-iam-auth', `${path}.Properties`, `${id} sets GRAPH_NOTEBOOK_AUTH_MODE=${modes.find((m) => m.toUpperCase() !== 'IAM')}, must be IAM`));
     } else if (modes.length > 0) {
       iamConfigs.add(id);
     }
@@ -103,7 +103,7 @@ export const checkWorkbenchIamAuth: SecurityRule = (parsed) => {
     const config = resource.Properties?.LifecycleConfigName;
     const target = getIntrinsicName(config) === 'Fn::GetAtt' ? ((config as Record<string, unknown>)['Fn::GetAtt'] as string[])[0] : undefined;
     if (!target || !iamConfigs.has(target)) {
-      issues.push(createIssue(parsed, 'workbench-iam-auth', `${path}.Properties`, `${id} is a Neptune Workbench without a lifecycle config setting GRAPH_NOTEBOOK_AUTH_MODE=IAM`));
+      issues.push(createTemplateIssue(parsed, 'workbench-iam-auth', `${path}.Properties`, `${id} is a Neptune Workbench without a lifecycle config setting GRAPH_NOTEBOOK_AUTH_MODE=IAM`));
     }
   }
   return issues;
@@ -118,14 +118,14 @@ export const checkWorkbenchPlatform: SecurityRule = (parsed) =>
   eachResource(parsed, 'AWS::SageMaker::NotebookInstance')
     .filter(([, resource]) => resource.Properties?.PlatformIdentifier !== 'notebook-al2023-v1')
     .map(([id, resource, path]) =>
-      createIssue(parsed, 'workbench-platform-al2023', `${path}.Properties`, `${id} must set PlatformIdentifier: notebook-al2023-v1 (has ${JSON.stringify(resource.Properties?.PlatformIdentifier ?? 'the AL2 default')})`),
+      createTemplateIssue(parsed, 'workbench-platform-al2023', `${path}.Properties`, `${id} must set PlatformIdentifier: notebook-al2023-v1 (has ${JSON.stringify(resource.Properties?.PlatformIdentifier ?? 'the AL2 default')})`),
     );
 
 /** The notebook reaches the internet through the VPC (NAT, endpoints), not SageMaker's network. */
 export const checkNotebookNoDirectInternet: SecurityRule = (parsed) =>
   eachResource(parsed, 'AWS::SageMaker::NotebookInstance')
     .filter(([, resource]) => resource.Properties?.DirectInternetAccess !== 'Disabled')
-    .map(([id, , path]) => createIssue(parsed, 'notebook-no-direct-internet', `${path}.Properties`, `${id} must set DirectInternetAccess: Disabled (and SubnetId)`));
+    .map(([id, , path]) => createTemplateIssue(parsed, 'notebook-no-direct-internet', `${path}.Properties`, `${id} must set DirectInternetAccess: Disabled (and SubnetId)`));
 
 /**
  * Every private route table (default route through a NAT gateway, or none at all) carries an S3
@@ -152,7 +152,7 @@ export const checkS3EndpointOnPrivateRouteTables: SecurityRule = (parsed) => {
   for (const table of routeTables) {
     if (publicTables.has(table) || covered.has(table)) continue;
     const path = endpoints.length > 0 ? `Resources.${endpoints[0]![0]}.Properties.RouteTableIds` : `Resources.${table}`;
-    issues.push(createIssue(parsed, 's3-endpoint-private-route-tables', path, `private route table ${table} has no S3 gateway endpoint`));
+    issues.push(createTemplateIssue(parsed, 's3-endpoint-private-route-tables', path, `private route table ${table} has no S3 gateway endpoint`));
   }
   return issues;
 };
@@ -162,10 +162,10 @@ export const checkBucketEncryptedAndPrivate: SecurityRule = (parsed) => {
   const issues: TemplateIssue[] = [];
   for (const [id, resource, path] of eachResource(parsed, 'AWS::S3::Bucket')) {
     const properties = resource.Properties ?? {};
-    if (!properties.BucketEncryption) issues.push(createIssue(parsed, 'bucket-encrypted-private', `${path}.Properties`, `${id} has no BucketEncryption`));
+    if (!properties.BucketEncryption) issues.push(createTemplateIssue(parsed, 'bucket-encrypted-private', `${path}.Properties`, `${id} has no BucketEncryption`));
     const block = (properties.PublicAccessBlockConfiguration ?? {}) as Record<string, unknown>;
     const missing = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].filter((flag) => !isTrue(block[flag]));
-    if (missing.length > 0) issues.push(createIssue(parsed, 'bucket-encrypted-private', `${path}.Properties`, `${id} must block public access (${missing.join(', ')})`));
+    if (missing.length > 0) issues.push(createTemplateIssue(parsed, 'bucket-encrypted-private', `${path}.Properties`, `${id} must block public access (${missing.join(', ')})`));
   }
   return issues;
 };
@@ -178,16 +178,16 @@ export const checkBucketTlsRequired: SecurityRule = (parsed) => {
     const statements = toArray((resource.Properties?.PolicyDocument as Record<string, unknown> | undefined)?.Statement);
     if (statements.some(isDenyInsecureTransport)) {
       // Every bucket the policy may apply to (`!If [cond, !Ref A, !Ref B]` counts for both).
-      walkValues(resource.Properties?.Bucket, 'Bucket', (value) => {
+      walkTemplateValues(resource.Properties?.Bucket, 'Bucket', (value) => {
         const bucket = refTarget(value);
         if (bucket) enforced.add(bucket);
       });
     } else {
-      issues.push(createIssue(parsed, 'bucket-tls-required', `${path}.Properties.PolicyDocument`, `${id} does not deny aws:SecureTransport=false`));
+      issues.push(createTemplateIssue(parsed, 'bucket-tls-required', `${path}.Properties.PolicyDocument`, `${id} does not deny aws:SecureTransport=false`));
     }
   }
   for (const [id, , path] of eachResource(parsed, 'AWS::S3::Bucket')) {
-    if (!enforced.has(id)) issues.push(createIssue(parsed, 'bucket-tls-required', path, `${id} has no bucket policy denying non-TLS requests`));
+    if (!enforced.has(id)) issues.push(createTemplateIssue(parsed, 'bucket-tls-required', path, `${id} has no bucket policy denying non-TLS requests`));
   }
   return issues;
 };
@@ -205,14 +205,14 @@ export const checkNoDefaultPasswords: SecurityRule = (parsed) => {
   const secretName = /pass(word)?|secret|token|credential/i;
   for (const [name, parameter] of Object.entries(parsed.template.Parameters ?? {})) {
     if (!secretName.test(name)) continue;
-    if (parameter.Default !== undefined) issues.push(createIssue(parsed, 'no-default-passwords', `Parameters.${name}.Default`, `${name} must not have a default`));
-    if (parameter.NoEcho !== true && String(parameter.NoEcho) !== 'true') issues.push(createIssue(parsed, 'no-default-passwords', `Parameters.${name}`, `${name} must be NoEcho`));
+    if (parameter.Default !== undefined) issues.push(createTemplateIssue(parsed, 'no-default-passwords', `Parameters.${name}.Default`, `${name} must not have a default`));
+    if (parameter.NoEcho !== true && String(parameter.NoEcho) !== 'true') issues.push(createTemplateIssue(parsed, 'no-default-passwords', `Parameters.${name}`, `${name} must be NoEcho`));
   }
-  walkValues(parsed.template.Resources, 'Resources', (value, path) => {
+  walkTemplateValues(parsed.template.Resources, 'Resources', (value, path) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     for (const [key, child] of Object.entries(value)) {
       if (/password/i.test(key) && typeof child === 'string') {
-        issues.push(createIssue(parsed, 'no-default-passwords', `${path}.${key}`, `${key} is a literal password`));
+        issues.push(createTemplateIssue(parsed, 'no-default-passwords', `${path}.${key}`, `${key} is a literal password`));
       }
     }
   });
@@ -229,7 +229,7 @@ export const checkNoPublicTrust: SecurityRule = (parsed) => {
       if (Effect !== 'Allow') return;
       const principals = Principal === '*' ? ['*'] : Object.values((Principal ?? {}) as Record<string, unknown>).flatMap((value) => toList(value));
       if (principals.includes('*')) {
-        issues.push(createIssue(parsed, 'no-public-trust', `${path}.Properties.AssumeRolePolicyDocument.Statement.${index}`, `${id} may be assumed by any principal`));
+        issues.push(createTemplateIssue(parsed, 'no-public-trust', `${path}.Properties.AssumeRolePolicyDocument.Statement.${index}`, `${id} may be assumed by any principal`));
       }
     });
   }
@@ -240,7 +240,7 @@ export const checkNoPublicTrust: SecurityRule = (parsed) => {
 export const checkNotebookImdsV2: SecurityRule = (parsed) =>
   eachResource(parsed, 'AWS::SageMaker::NotebookInstance')
     .filter(([, resource]) => String((resource.Properties?.InstanceMetadataServiceConfiguration as Record<string, unknown> | undefined)?.MinimumInstanceMetadataServiceVersion) !== '2')
-    .map(([id, , path]) => createIssue(parsed, 'notebook-imdsv2', `${path}.Properties`, `${id} must set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion: '2'`));
+    .map(([id, , path]) => createTemplateIssue(parsed, 'notebook-imdsv2', `${path}.Properties`, `${id} must set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion: '2'`));
 
 /** Every security rule, by id. */
 export const SECURITY_RULES: Record<string, SecurityRule> = {

@@ -58,13 +58,13 @@ export interface TemplateIssue {
 }
 
 /** Formats an issue as `file:line: [rule] path: message`. */
-export function formatIssue(issue: TemplateIssue): string {
+export function formatTemplateIssue(issue: TemplateIssue): string {
   const where = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}`;
   return `${where}: [${issue.rule}] ${issue.path}: ${issue.message}`;
 }
 
 /** Makes an issue, looking up the line of `path` in the template. */
-export function createIssue(parsed: ParsedTemplate, rule: string, path: string, message: string): TemplateIssue {
+export function createTemplateIssue(parsed: ParsedTemplate, rule: string, path: string, message: string): TemplateIssue {
   return { rule, file: parsed.file, path, line: parsed.lineOf(path) ?? nearestLine(parsed, path), message };
 }
 

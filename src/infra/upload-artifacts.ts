@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
 import type { ObjectStore } from '../lake/object-store.js';
-import { GLUE_JOBS_PREFIX, KIT_TARBALL_KEY, LIFECYCLE_PREFIX, PACKAGE_ROOT, TEMPLATES_PREFIX } from './kit-stacks.js';
+import { GLUE_JOBS_PREFIX, KIT_TARBALL_KEY, LIFECYCLE_PREFIX, KIT_PACKAGE_ROOT, TEMPLATES_PREFIX } from './kit-stacks.js';
 
 export interface UploadArtifactsOptions {
   /** Package root holding cloudformation-templates/, glue-jobs/ and lifecycle/ (default: the kit's). */
@@ -27,7 +27,7 @@ export interface UploadArtifactsResult {
  * the ETL module; its absence is reported, not fatal (the Glue job is only started in step 6).
  */
 export async function uploadArtifacts(store: ObjectStore, options: UploadArtifactsOptions = {}): Promise<UploadArtifactsResult> {
-  const root = options.rootDir ?? PACKAGE_ROOT;
+  const root = options.rootDir ?? KIT_PACKAGE_ROOT;
   const uploaded: string[] = [];
   const warnings: string[] = [];
   const put = async (key: string, path: string) => {

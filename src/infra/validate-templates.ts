@@ -7,7 +7,7 @@ import { KIT_STACKS, TEMPLATES_DIR } from './kit-stacks.js';
 import { readTemplate } from './parse-template.js';
 import { loadResourceSpec, type ResourceSpec } from './resource-spec.js';
 import { checkSecurityRules } from './security-rules.js';
-import { formatIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
+import { formatTemplateIssue, type ParsedTemplate, type TemplateIssue } from './template-types.js';
 
 export interface TemplateValidation {
   templates: ParsedTemplate[];
@@ -48,7 +48,7 @@ export async function validateTemplates(options: ValidateTemplatesOptions = {}):
 export async function assertTemplatesValid(options: ValidateTemplatesOptions = {}): Promise<ParsedTemplate[]> {
   const { templates, issues } = await validateTemplates(options);
   if (issues.length > 0) {
-    throw new InvalidInputError(kitMessage('templates', `${issues.length} problem(s):\n${issues.map(formatIssue).join('\n')}`));
+    throw new InvalidInputError(kitMessage('templates', `${issues.length} problem(s):\n${issues.map(formatTemplateIssue).join('\n')}`));
   }
   return templates;
 }
