@@ -63,4 +63,23 @@ describe('AtomicFileWriter', () => {
     expect(readFileSync(path, 'utf8')).toBe('previous\n');
     expect(readdirSync(root).filter((f) => f.startsWith('.kept.csv'))).toEqual([]);
   });
+
+  it('writes integers like String() across the int32 boundary and up to 10 digits', async () => {
+    const path = join(root, 'digits.txt');
+    const out = await AtomicFileWriter.create(path);
+    const values = [0, 1, 9, 10, 99, 100, 2_147_483_647, 2_147_483_648, 4_294_967_295, 9_999_999_999];
+    for (let bits = 1; bits <= 33; bits++) for (let k = 0; k < 30; k++) values.push(Math.floor(((k * 7919) % 1000) / 1000 * 2 ** bits));
+    let expected = '';
+    for (const value of values) {
+      out.int(value);
+      out.comma();
+      out.digits(value % 100_000, 5);
+      out.comma();
+      out.digits(value, 10);
+      out.endRow();
+      expected += `${value},${String(value % 100_000).padStart(5, '0')},${String(value).padStart(10, '0')}\n`;
+    }
+    await out.commit();
+    expect(readFileSync(path, 'utf8')).toBe(expected);
+  });
 });

@@ -85,19 +85,31 @@ export class AtomicFileWriter {
 
   /** A non-negative integer in decimal. */
   int(value: number): void {
-    let digits = 1;
-    for (let limit = 10; limit <= value; limit *= 10) digits++;
+    if (value < 10) {
+      this.buffer[this.used++] = 48 + value;
+      return;
+    }
+    let digits = 2;
+    for (let limit = 100; limit <= value; limit *= 10) digits++;
     this.digits(value, digits);
   }
 
-  /** A non-negative integer as exactly `width` decimal digits, zero-padded ("01234"). */
+  /** A non-negative integer (below 2^53) as exactly `width` decimal digits, zero-padded ("01234"). */
   digits(value: number, width: number): void {
     const buffer = this.buffer;
     let position = this.used + width;
     this.used = position;
-    for (let i = 0; i < width; i++) {
-      buffer[--position] = 48 + (value % 10);
-      value = Math.floor(value / 10);
+    // Above int32 range, peel digits with float division until the rest fits int32 arithmetic.
+    while (value > 0x7fffffff) {
+      const quotient = Math.floor(value / 10);
+      buffer[--position] = 48 + (value - quotient * 10);
+      value = quotient;
+      width--;
+    }
+    for (; width > 0; width--) {
+      const quotient = (value / 10) | 0;
+      buffer[--position] = 48 + (value - quotient * 10);
+      value = quotient;
     }
   }
 

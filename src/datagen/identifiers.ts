@@ -65,13 +65,15 @@ const SECONDS_PER_DAY = 86_400;
  * few tens of thousands of days, each formatted once. An array beats a Map on this hot path.
  */
 const DATE_CACHE_OFFSET = 100_000;
-const dateCache: (string | undefined)[] = new Array<string | undefined>(2 * DATE_CACHE_OFFSET);
+// Filled with '' so the array stays densely packed: a holey array this large would fall back to
+// slow dictionary elements.
+const dateCache: string[] = new Array<string>(2 * DATE_CACHE_OFFSET).fill('');
 
 /** Days since 1970-01-01 → `YYYY-MM-DD` (proleptic Gregorian; civil_from_days of H. Hinnant's date algorithms). */
 function formatDay(day: number): string {
   const slot = day + DATE_CACHE_OFFSET;
-  const cached = dateCache[slot];
-  if (cached !== undefined) return cached;
+  const cached = slot >= 0 && slot < dateCache.length ? dateCache[slot]! : '';
+  if (cached !== '') return cached;
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
