@@ -2,11 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/config/kit-config.js';
 import {
-  LOCAL_S3_CREDENTIALS,
+  createLocalS3Client,
   createObjectStore,
   createS3ObjectStore,
   startLocalS3Server,
@@ -18,15 +19,7 @@ let server: LocalS3Server;
 let serverDir: string;
 let bucketCount = 0;
 
-const clientFor = (endpoint: string) =>
-  new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+const clientFor = (endpoint: string) => createLocalS3Client({ endpoint });
 
 beforeAll(async () => {
   serverDir = mkdtempSync(join(tmpdir(), 'idgraph-s3rver-'));
@@ -46,6 +39,22 @@ testObjectStore('local s3rver', async (options) => {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   }
   return createS3ObjectStore({ client, bucket, name: 'local-s3', partSize: 5 * 1024 * 1024 });
+});
+
+describe('the embedded server client', () => {
+  it('stores a raw PutObject with a stream body byte-identical (no aws-chunked framing)', async () => {
+    const client = createLocalS3Client({ endpoint: server.endpoint });
+    try {
+      const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+      await client.send(new CreateBucketCommand({ Bucket: 'raw-put' }));
+      const body = Buffer.from('hello world, streamed\n"a",b\r\n');
+      await client.send(new PutObjectCommand({ Bucket: 'raw-put', Key: 'k', Body: Readable.from([body]), ContentLength: body.length }));
+      const stored = await (await client.send(new GetObjectCommand({ Bucket: 'raw-put', Key: 'k' }))).Body!.transformToByteArray();
+      expect(Buffer.from(stored).equals(body)).toBe(true);
+    } finally {
+      client.destroy();
+    }
+  });
 });
 
 describe('createObjectStore in local mode', () => {

@@ -40,16 +40,7 @@ export async function createObjectStore(config: KitConfig, options: CreateObject
   }
 
   const server = await startLocalS3Server({ directory: localS3Directory(config) });
-  const client = new S3Client({
-    region: config.region,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
-    // s3rver does not understand the SDK's default aws-chunked trailing checksums and would
-    // store the chunk framing inside streamed uploads: only send checksums S3 requires.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = createLocalS3Client({ endpoint: server.endpoint, region: config.region });
   try {
     await ensureBucket(client, config.bucket);
   } catch (error) {
@@ -63,6 +54,24 @@ export async function createObjectStore(config: KitConfig, options: CreateObject
     name: 'local-s3',
     partSize: options.partSize,
     onClose: () => server.close(),
+  });
+}
+
+/**
+ * The S3 client for the embedded server: path-style addressing, s3rver's fixed credentials, and
+ * checksums only where S3 requires them. With the SDK's default (WHEN_SUPPORTED), a PutObject
+ * with a stream body is sent aws-chunked with a trailing CRC32, which s3rver does not decode:
+ * it stores "15\r\nhello world, streamed\r\n0\r\nx-amz-checksum-crc32:...\r\n\r\n" instead of
+ * "hello world, streamed" (observed with @aws-sdk/client-s3 3.11xx and s3rver 3.7.1).
+ */
+export function createLocalS3Client(options: { endpoint: string; region?: string }): S3Client {
+  return new S3Client({
+    region: options.region ?? 'us-east-1',
+    endpoint: options.endpoint,
+    forcePathStyle: true,
+    credentials: LOCAL_S3_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 
