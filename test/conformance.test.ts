@@ -4,7 +4,8 @@
  * Also unit tests of the runner's own pieces (Gherkin reader, notation, comparison), so that a
  * runner bug cannot pass or fail scenarios unnoticed.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import gremlin from 'gremlin';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { PropertyGraph } from '../src/engine/property-graph.js';
 import { parseFeature } from './conformance/gherkin-reader.js';
 import { fillToyGraph, parseToyGraph } from './conformance/graphson-toy-graph.js';
 import { findOrderedMismatch, findUnorderedMismatch, resultEquals } from './conformance/result-compare.js';
-import { DEFAULT_FEATURES_DIR, runEngineConformance } from './conformance/run-conformance.js';
+import { DEFAULT_FEATURES_DIR, runEngineConformance, runIsolatedConformance } from './conformance/run-conformance.js';
 import { ExpectedSet, LambdaNotationError, parseNotation, type NotationContext } from './conformance/value-notation.js';
 import { formatConformanceReport } from './conformance/conformance-report.js';
 
@@ -111,6 +112,34 @@ describe('conformance runner pieces', () => {
     const locations = graph.vertexProperties(marko).filter((p) => p.key === 'location');
     expect(locations.map((p) => p.value)).toEqual(['san diego', 'santa cruz', 'brussels', 'santa fe']);
     expect(locations[0]!.meta).toEqual({ startTime: 1997, endTime: 2001 });
+  });
+});
+
+describe('conformance watchdog', () => {
+  it('stops a scenario that runs past the hard limit and resumes with the next one', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+    try {
+      mkdirSync(join(dir, 'features'));
+      const scenario = (name: string, text: string, count: number): string =>
+        `  Scenario: ${name}\n    Given the modern graph\n    And the traversal of\n      """\n      ${text}\n      """\n    When iterated to list\n    Then the result should have a count of ${count}\n`;
+      writeFileSync(
+        join(dir, 'features', 'Slow.feature'),
+        `Feature: slow\n\n${scenario('slow', 'g.V().repeat(both()).times(22).path()', 1)}\n${scenario('quick', 'g.V().out()', 6)}`,
+      );
+      const report = await runIsolatedConformance({
+        featuresDir: join(dir, 'features'),
+        dataDir: join(DEFAULT_FEATURES_DIR, '..', 'data'),
+        timeoutMs: 600_000,
+        hardTimeoutMs: 1_000,
+      });
+      expect(report.outcomes.map((o) => [o.scenario, o.status])).toEqual([
+        ['slow', 'failed'],
+        ['quick', 'passed'],
+      ]);
+      expect(report.outcomes[0]!.reason).toMatch(/timed out/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

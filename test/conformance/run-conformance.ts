@@ -9,27 +9,16 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { executeToDriver } from '../../src/engine/execute.js';
+import { Worker } from 'node:worker_threads';
 import { formatConformanceReport, formatFailuresMarkdown } from './conformance-report.js';
-import { runConformance, type BytecodeExecutor, type ConformanceReport } from './scenario-runner.js';
+import { executeWithEngine } from './engine-executor.js';
+import { runConformance, summarizeOutcomes, type ConformanceReport, type ScenarioOutcome } from './scenario-runner.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root (two levels above this file). */
 export const REPOSITORY_ROOT = resolve(here, '..', '..');
+export { executeWithEngine };
 export const DEFAULT_FEATURES_DIR = resolve(REPOSITORY_ROOT, '..', 'shared', 'conformance', 'tinkerpop', 'features');
-
-/** Runs bytecode with the embedded engine; results are driver values, bulk expanded. */
-export const executeWithEngine: BytecodeExecutor = async (graph, bytecode, options) => {
-  const traversers = (await executeToDriver(graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], options)) as unknown as Array<{
-    object: unknown;
-    bulk: number;
-  }>;
-  const results: unknown[] = [];
-  for (const traverser of traversers) {
-    for (let i = 0; i < Number(traverser.bulk); i++) results.push(traverser.object);
-  }
-  return results;
-};
 
 /** Runs the suite with the engine; used by the CLI below and by test/conformance.test.ts. */
 export function runEngineConformance(options: {
@@ -49,6 +38,64 @@ export function runEngineConformance(options: {
   });
 }
 
+/**
+ * Runs the suite in a worker thread under a watchdog: when a scenario gives no sign of life for
+ * `hardTimeoutMs` (it is stuck where the engine's own deadline cannot stop it), the worker is
+ * terminated, the scenario recorded as failed, and a new worker resumes with the next scenario.
+ */
+export async function runIsolatedConformance(options: {
+  featuresDir: string;
+  dataDir: string;
+  filter?: string;
+  timeoutMs: number;
+  hardTimeoutMs: number;
+}): Promise<ConformanceReport> {
+  const outcomes: ScenarioOutcome[] = [];
+  for (;;) {
+    const done = await new Promise<boolean>((resolveRun, rejectRun) => {
+      let current: { feature: string; scenario: string; line: number } | undefined;
+      // The worker is TypeScript too: it registers tsx's loader itself (hooks do not cross threads).
+      const entry = new URL('./conformance-worker.ts', import.meta.url).href;
+      const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+      const worker = new Worker(bootstrap, {
+        eval: true,
+        workerData: { featuresDir: options.featuresDir, dataDir: options.dataDir, filter: options.filter, timeoutMs: options.timeoutMs, skip: outcomes.length },
+      });
+      let timer: NodeJS.Timeout | undefined;
+      // Starting a worker (loading the engine and the TypeScript loader) takes a while: the first
+      // scenario gets a start-up allowance on top of its limit.
+      const arm = (allowance = 0): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (current) {
+            outcomes.push({ ...current, status: 'failed', reason: `timed out: no result after ${options.hardTimeoutMs} ms, worker stopped` });
+          }
+          void worker.terminate();
+          resolveRun(false);
+        }, options.hardTimeoutMs + allowance);
+      };
+      arm(60_000);
+      worker.on('message', (message: { type: string; scenario?: typeof current; outcome?: ScenarioOutcome }) => {
+        if (message.type === 'start') {
+          current = message.scenario;
+          arm();
+        } else if (message.type === 'outcome') {
+          outcomes.push(message.outcome!);
+          current = undefined;
+        } else if (message.type === 'done') {
+          clearTimeout(timer);
+          resolveRun(true);
+        }
+      });
+      worker.on('error', (error) => {
+        clearTimeout(timer);
+        rejectRun(error);
+      });
+    });
+    if (done) return summarizeOutcomes(outcomes);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const positional: string[] = [];
   let verbose = false;
@@ -62,9 +109,13 @@ async function main(argv: string[]): Promise<void> {
     else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else positional.push(arg);
   }
-  const result = await runEngineConformance({
-    ...(positional[0] !== undefined ? { featuresDir: positional[0] } : {}),
-    ...(positional[1] !== undefined ? { dataDir: positional[1] } : {}),
+  const featuresDir = resolve(REPOSITORY_ROOT, positional[0] ?? DEFAULT_FEATURES_DIR);
+  const dataDir = resolve(REPOSITORY_ROOT, positional[1] ?? join(featuresDir, '..', 'data'));
+  const result = await runIsolatedConformance({
+    featuresDir,
+    dataDir,
+    timeoutMs: 10_000,
+    hardTimeoutMs: 30_000,
     ...(filter !== undefined ? { filter } : {}),
   });
   if (report) {

@@ -28,6 +28,12 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Only run scenarios whose feature path or name contains this text. */
   filter?: string;
+  /** Skip this many (selected) scenarios first: lets a watchdog resume after a stuck one. */
+  skip?: number;
+  /** Called before each scenario runs (a watchdog learns which one is running). */
+  onStart?: (scenario: { feature: string; scenario: string; line: number }) => void;
+  /** Called after each scenario with its outcome. */
+  onOutcome?: (outcome: ScenarioOutcome) => void;
 }
 
 export type SkipCategory = '@GraphComputerOnly' | 'an unsupported test' | 'lambda';
@@ -82,14 +88,27 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     return data;
   };
   const outcomes: ScenarioOutcome[] = [];
+  let skipped = 0;
   for (const path of listFeatureFiles(options.featuresDir)) {
     const featureName = relative(options.featuresDir, path);
     const feature = parseFeature(readFileSync(path, 'utf8'), featureName);
     for (const scenario of feature.scenarios) {
       if (options.filter && !`${featureName} ${scenario.name}`.includes(options.filter)) continue;
-      outcomes.push(await runScenario(feature, scenario, loadToyGraph, options));
+      if (skipped < (options.skip ?? 0)) {
+        skipped++;
+        continue;
+      }
+      options.onStart?.({ feature: featureName, scenario: scenario.name, line: scenario.line });
+      const outcome = await runScenario(feature, scenario, loadToyGraph, options);
+      options.onOutcome?.(outcome);
+      outcomes.push(outcome);
     }
   }
+  return summarizeOutcomes(outcomes);
+}
+
+/** Counts outcomes into a report. */
+export function summarizeOutcomes(outcomes: ScenarioOutcome[]): ConformanceReport {
   return {
     outcomes,
     passed: outcomes.filter((o) => o.status === 'passed').length,
