@@ -133,7 +133,10 @@ describe('deployStack', () => {
   it('passes other update errors on', async () => {
     cfnMock.on(DescribeStacksCommand).resolves(stack('kit-vpc', 'UPDATE_COMPLETE'));
     cfnMock.on(UpdateStackCommand).rejects(Object.assign(new Error('Template format error: bad'), { name: 'ValidationError' }));
-    await expect(deployStack(client, { stackName: 'kit-vpc', templateBody: 'x' }, { wait })).rejects.toThrow(/Template format error/);
+    const error = await rejectionOf(deployStack(client, { stackName: 'kit-vpc', templateBody: 'x' }, { wait }));
+    expect(error.name).toBe('OperationFailedError');
+    expect(error.message).toBe('[kit] [cloudformation] UpdateStack kit-vpc: ValidationError: Template format error: bad');
+    expect((error.cause as Error).name).toBe('ValidationError');
   });
 
   it('explains a stack left in ROLLBACK_COMPLETE, with its failed events, and does not touch it', async () => {
@@ -185,6 +188,14 @@ describe('deployStack', () => {
     const error = await rejectionOf(deployStack(client, { stackName: 's', templateBody: 'x' }, { wait: { maxWaitTime: 0.05, minDelay: 0.001, maxDelay: 0.002 } }));
     expect(error.name).toBe('OperationFailedError');
     expect(error.message).toContain('timeout');
+  });
+
+  it('reports a refused CreateStack in the kit\'s error family', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(notFound('s'));
+    cfnMock.on(CreateStackCommand).rejects(Object.assign(new Error('Requires capabilities : [CAPABILITY_IAM]'), { name: 'InsufficientCapabilitiesException' }));
+    const error = await rejectionOf(deployStack(client, { stackName: 's', templateBody: 'x' }, { wait }));
+    expect(error.name).toBe('OperationFailedError');
+    expect(error.message).toContain('CreateStack s: InsufficientCapabilitiesException: Requires capabilities');
   });
 
   it('refuses a call without exactly one template source', async () => {

@@ -62,7 +62,7 @@ export async function describeStack(client: CloudFormationClient, stackName: str
     return response.Stacks?.[0];
   } catch (error) {
     if (isValidationError(error) && DOES_NOT_EXIST.test((error as Error).message)) return undefined;
-    throw error;
+    throw toKitError(error, `DescribeStacks ${stackName}`);
   }
 }
 
@@ -121,7 +121,9 @@ export async function deployStack(client: CloudFormationClient, input: DeploySta
   if (!existing || existing.StackStatus === 'DELETE_COMPLETE') {
     log(`${stackName}: creating`);
     const started = new Date();
-    await client.send(new CreateStackCommand({ ...common, OnFailure: 'ROLLBACK' }));
+    await client.send(new CreateStackCommand({ ...common, OnFailure: 'ROLLBACK' })).catch((error: unknown) => {
+      throw toKitError(error, `CreateStack ${stackName}`);
+    });
     await waitOrExplain(client, stackName, 'create', () => waitUntilStackCreateComplete(waiter, { StackName: stackName }), options, started);
     action = 'created';
   } else {
@@ -130,7 +132,7 @@ export async function deployStack(client: CloudFormationClient, input: DeploySta
     try {
       await client.send(new UpdateStackCommand(common));
     } catch (error) {
-      if (!(isValidationError(error) && NO_UPDATES.test((error as Error).message))) throw error;
+      if (!(isValidationError(error) && NO_UPDATES.test((error as Error).message))) throw toKitError(error, `UpdateStack ${stackName}`);
       log(`${stackName}: no changes`);
       return { stackName, action: 'unchanged', outputs: readStackOutputs(existing) };
     }
@@ -148,7 +150,9 @@ export async function deleteStack(client: CloudFormationClient, stackName: strin
   if (!existing || existing.StackStatus === 'DELETE_COMPLETE') return false;
   options.log?.(`${stackName}: deleting`);
   const started = new Date();
-  await client.send(new DeleteStackCommand({ StackName: stackName }));
+  await client.send(new DeleteStackCommand({ StackName: stackName })).catch((error: unknown) => {
+    throw toKitError(error, `DeleteStack ${stackName}`);
+  });
   await waitOrExplain(client, stackName, 'delete', () => waitUntilStackDeleteComplete(toWaiterConfig(client, options.wait), { StackName: stackName }), options, started);
   options.log?.(`${stackName}: deleted`);
   return true;
@@ -188,6 +192,12 @@ async function waitOrExplain(
 
 function toWaiterConfig(client: CloudFormationClient, wait: StackWaitOptions = {}) {
   return { client, maxWaitTime: wait.maxWaitTime ?? 3600, minDelay: wait.minDelay ?? 15, maxDelay: wait.maxDelay ?? 60 };
+}
+
+/** An SDK error in the kit's family: `[kit] [cloudformation] CreateStack x: <SDK message>`, with the cause. */
+function toKitError(error: unknown, operation: string): OperationFailedError {
+  const name = (error as { name?: string })?.name ?? 'Error';
+  return new OperationFailedError(kitMessage('cloudformation', `${operation}: ${name}: ${(error as Error)?.message ?? String(error)}`), { cause: error });
 }
 
 function isValidationError(error: unknown): boolean {
