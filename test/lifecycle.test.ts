@@ -46,12 +46,12 @@ describe('the workbench hook and the scripts it runs', () => {
   it('exports every setting install-kit.sh and on-start.sh read', () => {
     const workbench = readTemplate(resolve(LIFECYCLE, '..', 'cloudformation-templates', 'neptune-workbench.yaml')).template;
     const hook = (workbench.Resources.LifecycleConfig!.Properties as any).OnStart[0].Content['Fn::Base64']['Fn::Sub'][0] as string;
-    const exported = new Set([...hook.matchAll(/^export ([A-Z_]+)=/gm)].map((m) => m[1]));
+    const exported = new Set([...hook.matchAll(/^export ([A-Z0-9_]+)=/gm)].map((m) => m[1]));
     // Overrides that exist only so the tests can run the scripts here.
     const testOnly = new Set(['IDGRAPH_HOME', 'IDGRAPH_NODE_BIN_DIR', 'IDGRAPH_INSTALL_SCRIPT', 'IDGRAPH_LOG_DIR']);
     const read = new Set<string>();
     for (const name of ['install-kit.sh', 'on-start.sh']) {
-      for (const match of readFileSync(join(LIFECYCLE, name), 'utf8').matchAll(/\$\{((?:IDGRAPH|GRAPH_NOTEBOOK|NEPTUNE|AWS)_[A-Z_]+)[:}]/g)) read.add(match[1]!);
+      for (const match of readFileSync(join(LIFECYCLE, name), 'utf8').matchAll(/\$\{((?:IDGRAPH|GRAPH_NOTEBOOK|NEPTUNE|AWS)_[A-Z0-9_]+)[:}]/g)) read.add(match[1]!);
     }
     const missing = [...read].filter((name) => !testOnly.has(name) && !exported.has(name));
     expect(read.size).toBeGreaterThan(5);
