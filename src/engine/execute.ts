@@ -20,7 +20,7 @@ import { textSteps } from './steps-text.js';
 import { mathSteps } from './steps-math.js';
 import { toDriverValue } from './to-driver-value.js';
 import { Traverser } from './traverser.js';
-import { strategySteps, applyStrategies } from './strategies.js';
+import { applyStrategies, installStrategies, strategySteps } from './strategies.js';
 
 /** Options of one evaluation. */
 export interface ExecuteOptions {
@@ -131,6 +131,11 @@ export function runBytecode(graph: PropertyGraph, bytecode: BytecodeLike, option
     const instructions = applyStrategies(ctx, bytecode.stepInstructions);
     if (ctx.strategies.some((s) => s.name === 'ReadOnlyStrategy') && instructions.some((i) => MUTATING.has(i[0] as string))) {
       throw new InvalidInputError(kitMessage(ENGINE, 'The provided traversal has a mutating step and thus is not read only'));
+    }
+    if (ctx.strategies.length > 0) {
+      // Filter traversals of the strategies see the whole graph: compile them in a context without strategies.
+      const plain = new Compiler({ ...ctx, strategies: [], trackPath: true }, STEP_TABLE);
+      installStrategies(ctx, (arg) => plain.child(arg));
     }
     const compiler = new Compiler(ctx, STEP_TABLE);
     const pipeline = compiler.compile(instructions);

@@ -10,6 +10,7 @@ import type { ElementId, PropertyGraph } from './property-graph.js';
 import { Edge, Vertex } from './property-graph.js';
 import { enumName, isEnum } from './step-helpers.js';
 import { Traverser } from './traverser.js';
+import { elementFilters } from './strategies.js';
 
 /** Ids given to `V()`/`E()`/`hasId()`: flattened; driver elements stand for their ids. */
 export function flattenIds(args: readonly unknown[]): unknown[] {
@@ -123,10 +124,12 @@ const compileV: StepCompiler = (args, mods, c: Compiler) => {
     args.length > 0
       ? () => ids.map((id) => lookupVertex(graph, id)).filter((v): v is Vertex => v !== undefined)
       : (indexedVertices(graph, mods.next) ?? (() => allVertices(graph)));
+  const visible = elementFilters(ctx)?.vertex;
   return function* (input) {
     for (const t of input) {
       for (const v of source()) {
         checkDeadline(ctx);
+        if (visible && !visible(v)) continue;
         yield t.split(v, ctx.trackPath);
       }
     }
@@ -145,10 +148,12 @@ const compileE: StepCompiler = (args, mods, c) => {
       : label !== undefined
         ? () => graph.edgesWithLabel(label)
         : () => allEdges(graph);
+  const visible = elementFilters(ctx)?.edge;
   return function* (input) {
     for (const t of input) {
       for (const e of source()) {
         checkDeadline(ctx);
+        if (visible && !visible(e)) continue;
         yield t.split(e, ctx.trackPath);
       }
     }
@@ -229,11 +234,18 @@ function vertexStep(dir: Direction, toEdges: boolean, step: string): StepCompile
   return (args, _mods, c) => {
     const accept = labelFilter(args, step);
     const ctx = c.ctx;
+    const filters = elementFilters(ctx);
+    const edgeOk = filters?.edge;
+    const vertexOk = filters?.vertex;
     return function* (input) {
       for (const t of input) {
         const v = t.obj;
         if (!(v instanceof Vertex)) stepError(step, `expects a vertex, got ${String(v)}`);
-        for (const [e, other] of adjacentEdges(v, dir, accept)) yield t.split(toEdges ? e : other, ctx.trackPath);
+        for (const [e, other] of adjacentEdges(v, dir, accept)) {
+          if (edgeOk && !edgeOk(e)) continue;
+          if (!toEdges && vertexOk && !vertexOk(other)) continue;
+          yield t.split(toEdges ? e : other, ctx.trackPath);
+        }
       }
     };
   };
@@ -247,19 +259,23 @@ function directedStep(toEdges: boolean, step: string): StepCompiler {
 function edgeVertexStep(which: 'out' | 'in' | 'both' | 'other', step: string): StepCompiler {
   return (_args, _mods, c) => {
     const ctx = c.ctx;
+    const vertexOk = elementFilters(ctx)?.vertex ?? (() => true);
     return function* (input) {
       for (const t of input) {
         const e = t.obj;
         if (!(e instanceof Edge)) stepError(step, `expects an edge, got ${String(e)}`);
-        if (which === 'out') yield t.split(e.outV, ctx.trackPath);
-        else if (which === 'in') yield t.split(e.inV, ctx.trackPath);
-        else if (which === 'both') {
-          yield t.split(e.outV, ctx.trackPath);
-          yield t.split(e.inV, ctx.trackPath);
+        if (which === 'out') {
+          if (vertexOk(e.outV)) yield t.split(e.outV, ctx.trackPath);
+        } else if (which === 'in') {
+          if (vertexOk(e.inV)) yield t.split(e.inV, ctx.trackPath);
+        } else if (which === 'both') {
+          if (vertexOk(e.outV)) yield t.split(e.outV, ctx.trackPath);
+          if (vertexOk(e.inV)) yield t.split(e.inV, ctx.trackPath);
         } else {
           // otherV: the vertex of the edge that is not the previous element of the path.
           const prev = t.path?.prev?.obj;
-          yield t.split(prev === e.outV ? e.inV : e.outV, ctx.trackPath);
+          const other = prev === e.outV ? e.inV : e.outV;
+          if (vertexOk(other)) yield t.split(other, ctx.trackPath);
         }
       }
     };

@@ -9,6 +9,7 @@ import { stepError } from './compiler.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import { NONE, enumName, isEnum, iterateValue, makeBy, tokenValue } from './step-helpers.js';
 import { PropertyRef } from './traverser.js';
+import { visibleProperties } from './strategies.js';
 
 const { t: T, direction: Direction, withOptions } = gremlin.process;
 
@@ -31,9 +32,10 @@ function keyFilter(args: unknown[]): ((k: string) => boolean) | undefined {
 }
 
 /** The properties of an object as TinkerPop's `properties()` yields them. */
-function* propertiesOf(obj: unknown, accept: ((k: string) => boolean) | undefined, step: string): Generator<VertexProperty | PropertyRef> {
+function* propertiesOf(obj: unknown, accept: ((k: string) => boolean) | undefined, step: string, c?: Compiler): Generator<VertexProperty | PropertyRef> {
   if (obj instanceof Vertex) {
-    if (obj.props) for (const p of [...obj.props]) if (!accept || accept(p.key)) yield p;
+    const props = c ? visibleProperties(c, obj) : (obj.props ?? []);
+    for (const p of [...props]) if (!accept || accept(p.key)) yield p;
   } else if (obj instanceof Edge) {
     const props = obj.props;
     if (props) for (let i = 0; i < props.length; i += 2) if (!accept || accept(props[i] as string)) yield new PropertyRef(props[i] as string, props[i + 1], obj);
@@ -48,12 +50,11 @@ const compileValues: StepCompiler = (args, _mods, c) => {
     for (const t of input) {
       const obj = t.obj;
       if (obj instanceof Vertex) {
-        const props = obj.props;
-        if (props) for (const p of props) if (!accept || accept(p.key)) yield t.split(p.value, c.ctx.trackPath);
+        for (const p of visibleProperties(c, obj)) if (!accept || accept(p.key)) yield t.split(p.value, c.ctx.trackPath);
       } else if (obj instanceof Map) {
         // values() on a map is not Gremlin, but elementMap()/valueMap() results flow here in user code.
         for (const [k, v] of obj) if (!accept || accept(String(k))) yield t.split(v, c.ctx.trackPath);
-      } else for (const p of propertiesOf(obj, accept, 'values')) yield t.split(p.value, c.ctx.trackPath);
+      } else for (const p of propertiesOf(obj, accept, 'values', c)) yield t.split(p.value, c.ctx.trackPath);
     }
   };
 };
@@ -61,7 +62,7 @@ const compileValues: StepCompiler = (args, _mods, c) => {
 const compileProperties: StepCompiler = (args, _mods, c) => {
   const accept = keyFilter(args);
   return function* (input) {
-    for (const t of input) for (const p of propertiesOf(t.obj, accept, 'properties')) yield t.split(p, c.ctx.trackPath);
+    for (const t of input) for (const p of propertiesOf(t.obj, accept, 'properties', c)) yield t.split(p, c.ctx.trackPath);
   };
 };
 
@@ -85,14 +86,13 @@ const compileValueMap: StepCompiler = (args, mods, c) => {
       if (tokens & withOptions.values) out.set(T.value, obj.value);
     }
     if (obj instanceof Vertex) {
-      if (obj.props)
-        for (const p of obj.props) {
-          if (accept && !accept(p.key)) continue;
-          const list = out.get(p.key) as unknown[] | undefined;
-          if (list) list.push(p.value);
-          else out.set(p.key, [p.value]);
-        }
-    } else for (const p of propertiesOf(obj, accept, 'valueMap')) out.set(p.key, p.value);
+      for (const p of visibleProperties(c, obj)) {
+        if (accept && !accept(p.key)) continue;
+        const list = out.get(p.key) as unknown[] | undefined;
+        if (list) list.push(p.value);
+        else out.set(p.key, [p.value]);
+      }
+    } else for (const p of propertiesOf(obj, accept, 'valueMap', c)) out.set(p.key, p.value);
     if (by) {
       for (const [k, v] of out) {
         if (typeof k !== 'string') continue;
@@ -109,7 +109,7 @@ const compilePropertyMap: StepCompiler = (args, _mods, c) => {
   const accept = keyFilter(args);
   return mapStage(c, (obj) => {
     const out = new Map<string, unknown[]>();
-    for (const p of propertiesOf(obj, accept, 'propertyMap')) {
+    for (const p of propertiesOf(obj, accept, 'propertyMap', c)) {
       const list = out.get(p.key);
       if (list) list.push(p);
       else out.set(p.key, [p]);
@@ -126,7 +126,7 @@ const compileElementMap: StepCompiler = (args, _mods, c) => {
     if (obj instanceof Vertex) {
       out.set(T.id, obj.id);
       out.set(T.label, graph.vertexLabel(obj));
-      if (obj.props) for (const p of obj.props) if ((!accept || accept(p.key)) && !out.has(p.key)) out.set(p.key, p.value);
+      for (const p of visibleProperties(c, obj)) if ((!accept || accept(p.key)) && !out.has(p.key)) out.set(p.key, p.value);
     } else if (obj instanceof Edge) {
       out.set(T.id, obj.id);
       out.set(T.label, obj.label);

@@ -14,6 +14,7 @@ import { lookupVertex } from './steps-graph.js';
 import { selectValue } from './steps-select.js';
 import { PropertyRef, Traverser } from './traverser.js';
 import { valuesEqual } from './values.js';
+import { elementFilters } from './strategies.js';
 
 /** `Cardinality.list(x)` etc. as the driver encodes it: a Bytecode with one `CardinalityValueTraversal` source. */
 export function cardinalityValue(x: unknown): { card: Cardinality; value: unknown } | undefined {
@@ -72,10 +73,19 @@ const compileAddV: StepCompiler = (args, mods, c) => {
       if (typeof l !== 'string') stepError('addV', `the label must be a string, got ${String(l)}`);
       const id = idOf ? checkId(idOf(t), 'addV') : undefined;
       const v = graph.addVertex(id, l);
+      writePartition(c, v);
       yield t.obj === ROOT ? t.split(v, c.ctx.trackPath) : t.split(v, c.ctx.trackPath);
     }
   };
 };
+
+/** PartitionStrategy: new elements join the write partition. */
+function writePartition(c: Compiler, x: Vertex | Edge): void {
+  const partition = elementFilters(c.ctx)?.partition;
+  if (!partition) return;
+  if (x instanceof Vertex) c.ctx.graph.setVertexProperty(x, partition.key, partition.write, 'single');
+  else c.ctx.graph.setEdgeProperty(x, partition.key, partition.write);
+}
 
 /** A vertex argument of from()/to()/Merge.outV: a step label, a traversal, a vertex or an id. */
 function vertexResolver(arg: unknown, c: Compiler, step: string): (t: Traverser) => Vertex {
@@ -121,6 +131,7 @@ const compileAddE: StepCompiler = (args, mods, c) => {
       const inV = to ? to(t) : current;
       if (!outV || !inV) stepError('addE', 'both ends of the edge must be vertices (use from() and to())');
       const e = graph.addEdge(idOf ? checkId(idOf(t), 'addE') : undefined, l, outV, inV);
+      writePartition(c, e);
       yield t.split(e, c.ctx.trackPath);
     }
   };
@@ -211,6 +222,8 @@ const compileProperty: StepCompiler = (args, _mods, c) => {
         for (const [k, r] of metaResolvers) meta.set(k, r(t));
       }
       if (t.obj instanceof Edge && card !== undefined && card !== 'single') stepError('property', 'edges only have single cardinality');
+      const partition = elementFilters(c.ctx)?.partition;
+      if (partition?.includeMetaProperties && t.obj instanceof Vertex) (meta ??= new Map()).set(partition.key, partition.write);
       setProperty(graph, t.obj, keyOf(t), value(t), card, meta);
       yield t;
     }
@@ -340,7 +353,8 @@ const compileMergeV: StepCompiler = (args, mods, c) => {
       if (raw !== null && raw !== undefined && (raw instanceof Vertex || raw instanceof Edge)) stepError('mergeV', 'The incoming traverser for MergeVertexStep cannot be an Element');
       // mergeV(null) searches like mergeV([:]): every vertex matches.
       const spec = parseMergeMap(raw === null || raw === undefined ? new Map() : raw, 'mergeV', false);
-      const matches = findVertices(graph, spec);
+      const visible = elementFilters(c.ctx)?.vertex;
+      const matches = findVertices(graph, spec).filter((v) => !visible || visible(v));
       if (matches.length > 0) {
         const onMatch = options.get('onmatch');
         const card = options.get('onmatch:cardinality')?.(t) as Cardinality | undefined;
@@ -358,6 +372,7 @@ const compileMergeV: StepCompiler = (args, mods, c) => {
       const id = createSpec?.id ?? spec?.id;
       const label = createSpec?.label ?? spec?.label ?? 'vertex';
       const v = graph.addVertex(id, label);
+      writePartition(c, v);
       const props = new Map<string, unknown>();
       for (const [k, val] of spec?.props ?? []) props.set(k, val);
       for (const [k, val] of createSpec?.props ?? []) props.set(k, val);
@@ -440,6 +455,7 @@ const compileMergeE: StepCompiler = (args, mods, c) => {
       const to = inV ?? resolveEnd(inSpec, 'inv', options, t, c);
       if (!from || !to) stepError('mergeE', 'Vertex id could not be resolved from mergeE');
       const e = graph.addEdge(createSpec?.id ?? spec.id, createSpec?.label ?? spec.label ?? 'edge', from, to);
+      writePartition(c, e);
       const props = new Map<string, unknown>();
       for (const [k, val] of spec.props) props.set(k, val);
       for (const [k, val] of createSpec?.props ?? []) props.set(k, val);
