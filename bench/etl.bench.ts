@@ -27,23 +27,27 @@ try {
   await fixTableSchemas(catalog);
   console.log(`setup (generate, upload, crawl, fix schemas; not timed): ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
 
-  const phases = new Map<string, number>();
+  const phases = new Map<string, { wall: number; cpu: number }>();
   const cpuBefore = process.cpuUsage();
   let last = performance.now();
+  let lastCpu = process.cpuUsage();
   const report = await runLocalTransform({
     store,
     catalog,
     onProgress: (p) => {
       const now = performance.now();
-      phases.set(p.phase, (phases.get(p.phase) ?? 0) + (now - last));
+      const cpu = process.cpuUsage(lastCpu);
+      const phase = phases.get(p.phase) ?? { wall: 0, cpu: 0 };
+      phases.set(p.phase, { wall: phase.wall + (now - last), cpu: phase.cpu + (cpu.user + cpu.system) / 1000 });
       last = now;
+      lastCpu = process.cpuUsage();
     },
   });
   const cpu = process.cpuUsage(cpuBefore);
   process.stdout.write(formatTransformReport(report));
   const sourceRecords = report.sources.reduce((sum, s) => sum + s.rows, 0);
   const seconds = report.elapsedMs / 1000;
-  console.log(`phases: ${[...phases].map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+  console.log(`phases: ${[...phases].map(([p, t]) => `${p} ${(t.wall / 1000).toFixed(1)} s wall / ${(t.cpu / 1000).toFixed(1)} CPU s`).join(', ')}`);
   console.log(`etl local transform: ${records.toLocaleString('en-US')} records (${sourceRecords.toLocaleString('en-US')} source rows in 4 datasets)`);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const bytes = report.files.reduce((sum, f) => sum + f.bytes, 0);

@@ -97,11 +97,10 @@ export function toKnownViewName(dataset: string): string {
   return `${dataset}_known`;
 }
 
-/** SELECT of every id of a vertex label known so far (UNION: distinct). */
-function knownIdSetSql(vertex: VertexDecl): string {
-  return vertex.sources
-    .map((s) => `SELECT ${idExpression(vertex.idPrefix, s.idColumn)} AS id FROM ${toKnownViewName(s.dataset)} WHERE ${keyValue(s.idColumn)} IS NOT NULL`)
-    .join(' UNION ');
+/** SELECT of every distinct raw key (without the label prefix) of a vertex label known so far. */
+function knownKeySetSql(vertex: VertexDecl): string {
+  const selects = vertex.sources.map((s) => `SELECT ${keyValue(s.idColumn)} AS id FROM ${toKnownViewName(s.dataset)}`);
+  return `SELECT DISTINCT id FROM (${selects.join(' UNION ALL ')}) k WHERE id IS NOT NULL`;
 }
 
 function buildVertexSql(vertex: VertexDecl): TransformStatement {
@@ -165,8 +164,10 @@ function planEndpoint(model: GraphModel, edge: EdgeDecl, ends: EdgeEndpointDecl[
   const candidates = ends.map((end, i) => {
     const vertex = findVertex(model, end.label);
     const alias = `${side}${i}`;
-    joins.push(`LEFT JOIN (${knownIdSetSql(vertex)}) ${alias} ON ${alias}.id = ${idExpression(vertex.idPrefix, end.column, 's.')}`);
-    return `${alias}.id`;
+    // Joined on the raw value (cheaper than the prefixed id); NULL || text is NULL, so a
+    // candidate that is not found stays NULL for the COALESCE.
+    joins.push(`LEFT JOIN (${knownKeySetSql(vertex)}) ${alias} ON ${alias}.id = s.${col(end.column)}`);
+    return `'${vertex.idPrefix}:' || ${alias}.id`;
   });
   return { expression: candidates.length === 1 ? candidates[0]! : `COALESCE(${candidates.join(', ')})`, joins };
 }
