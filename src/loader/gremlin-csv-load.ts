@@ -14,7 +14,8 @@
  *   `updateSingleCardinalityProperties` is set, then the value is replaced (the format page's
  *   "Specifying the Cardinality of a Column").
  */
-import { CsvParser, CsvSyntaxError, parseCsv, type CsvRecord } from '../csv/index.js';
+import { parseCsv } from '../csv/index.js';
+import { CsvRecordScanner } from './csv-record-scanner.js';
 import type { Cardinality, PropertyGraph, VertexRef } from '../engine/property-graph.js';
 import { valuesEqual } from '../engine/values.js';
 import { GremlinHeaderError, parseGremlinCsvHeader, type ElementKind, type GremlinCsvHeader } from './gremlin-csv-header.js';
@@ -59,6 +60,13 @@ export const LOAD_ERROR_CODES = {
 type Counter = 'parsingErrors' | 'datatypeMismatchErrors' | 'insertErrors';
 
 class StopLoad extends Error {}
+
+/** A record as the scanner hands it over: `fields[0..count)`, starting on `line`. */
+interface ScannedRecord {
+  fields: string[];
+  count: number;
+  line: number;
+}
 
 const PROGRESS_EVERY = 65_536;
 
@@ -150,9 +158,9 @@ class FileLoader {
   private header: GremlinCsvHeader | undefined;
   /** Data records seen (header excluded): the recordNum of the last record. */
   private recordNum = 0;
-  /** Line of the last record handed to `handle` (to resume after a syntax error). */
-  private lastLine = 0;
   private headerDone = false;
+  /** The record being handled (the scanner reuses its fields array). */
+  private readonly current: ScannedRecord = { fields: [], count: 0, line: 0 };
   // Reused per record: the checked values waiting to be applied.
   private readonly keys: string[] = [];
   private readonly values: unknown[] = [];
@@ -166,111 +174,65 @@ class FileLoader {
     private readonly options: GremlinCsvLoadOptions,
   ) {}
 
+  /** True once the header was refused: the rest of the file is not read. */
+  private get rejected(): boolean {
+    return this.headerDone && this.header === undefined;
+  }
+
   async run(): Promise<void> {
-    const parser = new CsvParser();
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    let first = true;
-    try {
-      for await (const chunk of await this.file.open()) {
-        let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-        if (first && text.length > 0) {
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-          first = false;
-        }
-        this.handleAll(parser.push(text));
-        if (this.header === undefined && this.headerDone) return;
-      }
-      const tail = decoder.decode();
-      if (tail) this.handleAll(parser.push(tail));
-      this.handleAll(parser.end());
-    } catch (error) {
-      // A malformed record (RFC 4180) or bytes that are not UTF-8: re-read the file the slow way.
-      if (error instanceof CsvSyntaxError || (error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
-        await this.recover();
-        return;
-      }
-      throw error;
+    const scanner = new CsvRecordScanner({
+      record: (fields, count, line) => this.handle(fields, count, line),
+      error: (message) => this.handleSyntaxError(message),
+    });
+    // Not fatal: Neptune loads bytes that are not UTF-8 "as UTF-8 anyway" (replacement characters).
+    const decoder = new TextDecoder('utf-8');
+    for await (const chunk of await this.file.open()) {
+      scanner.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      if (this.rejected) return;
+    }
+    const tail = decoder.decode();
+    if (tail) scanner.push(tail);
+    scanner.end();
+  }
+
+  private handle(fields: string[], count: number, line: number): void {
+    if (this.rejected) return;
+    const record = this.current;
+    record.fields = fields;
+    record.count = count;
+    record.line = line;
+    if (!this.headerDone) {
+      // TextDecoder drops a UTF-8 BOM; a string chunk may still carry one.
+      if (count > 0 && fields[0]!.charCodeAt(0) === 0xfeff) fields[0] = fields[0]!.slice(1);
+      this.readHeader(record);
+      return;
+    }
+    this.recordNum++;
+    this.feed.totalRecords++;
+    if (this.header!.kind === 'vertex') this.loadVertex(record);
+    else this.loadEdge(record);
+    if ((this.recordNum & (PROGRESS_EVERY - 1)) === 0) {
+      this.options.onProgress?.({ fileName: this.file.uri, recordsDone: this.recordNum, status: 'LOAD_IN_PROGRESS' });
     }
   }
 
-  private handleAll(records: CsvRecord[]): void {
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      this.lastLine = record.line;
-      if (!this.headerDone) {
-        this.readHeader(record);
-        if (this.header === undefined) return;
-        continue;
-      }
-      this.recordNum++;
-      this.feed.totalRecords++;
-      if (this.header!.kind === 'vertex') this.loadVertex(record);
-      else this.loadEdge(record);
-      if ((this.recordNum & (PROGRESS_EVERY - 1)) === 0) {
-        this.options.onProgress?.({ fileName: this.file.uri, recordsDone: this.recordNum, status: 'LOAD_IN_PROGRESS' });
-      }
+  /** A record that is not RFC 4180: a PARSING_ERROR (the header's: the whole file is refused). */
+  private handleSyntaxError(message: string): void {
+    if (this.rejected) return;
+    if (!this.headerDone) {
+      this.headerDone = true;
+      this.fail(LOAD_ERROR_CODES.parsing, `header: ${message}`, 0, 'parsingErrors');
+      return;
     }
+    this.recordNum++;
+    this.feed.totalRecords++;
+    this.fail(LOAD_ERROR_CODES.parsing, message, this.recordNum, 'parsingErrors');
   }
 
-  /**
-   * The slow path after a syntax error: reads the whole file, blanks the lines of records that
-   * cannot be parsed (or, for an unterminated quote, everything to the end of the file, which
-   * is where such a field runs), reports each as a PARSING_ERROR, and loads the records that
-   * were not loaded yet, in line order.
-   */
-  private async recover(): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.file.open()) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-    let text = Buffer.concat(chunks).toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const lines = text.split(/\r\n|\r|\n/);
-    const bad = new Map<number, string>();
-    let records: CsvRecord[] = [];
-    for (let attempt = 0; attempt <= lines.length; attempt++) {
-      const parser = new CsvParser();
-      const joined = lines.join('\n');
-      try {
-        records = parser.push(joined);
-      } catch (error) {
-        if (!(error instanceof CsvSyntaxError)) throw error;
-        bad.set(error.line, error.message);
-        lines[error.line - 1] = '';
-        continue;
-      }
-      try {
-        records.push(...parser.end());
-        break;
-      } catch (error) {
-        if (!(error instanceof CsvSyntaxError)) throw error;
-        bad.set(error.line, error.message);
-        for (let i = error.line - 1; i < lines.length; i++) lines[i] = '';
-      }
-    }
-    const pending: (CsvRecord | { line: number; message: string })[] = [
-      ...records.filter((r) => r.line > this.lastLine),
-      ...[...bad].filter(([line]) => line > this.lastLine).map(([line, message]) => ({ line, message })),
-    ].sort((a, b) => a.line - b.line);
-    for (const item of pending) {
-      if ('fields' in item) {
-        this.handleAll([item]);
-        if (this.header === undefined && this.headerDone) return;
-        continue;
-      }
-      if (!this.headerDone) {
-        this.headerDone = true;
-        this.fail(LOAD_ERROR_CODES.parsing, `header: ${item.message}`, 0, 'parsingErrors');
-        return;
-      }
-      this.recordNum++;
-      this.feed.totalRecords++;
-      this.fail(LOAD_ERROR_CODES.parsing, item.message, this.recordNum, 'parsingErrors');
-    }
-  }
-
-  private readHeader(record: CsvRecord): void {
+  private readHeader(record: ScannedRecord): void {
     this.headerDone = true;
     try {
-      this.header = parseGremlinCsvHeader(record.fields);
+      this.header = parseGremlinCsvHeader(record.fields.slice(0, record.count));
     } catch (error) {
       if (!(error instanceof GremlinHeaderError)) throw error;
       // The whole file is unusable: one error for its header, as Neptune fails the feed.
@@ -285,12 +247,12 @@ class FileLoader {
   }
 
   /** Checks field count and converts every property cell; false (after reporting) when the record is rejected. */
-  private checkRecord(record: CsvRecord, header: GremlinCsvHeader): boolean {
+  private checkRecord(record: ScannedRecord, header: GremlinCsvHeader): boolean {
     const fields = record.fields;
-    if (fields.length !== header.width) {
+    if (record.count !== header.width) {
       this.fail(
         LOAD_ERROR_CODES.parsing,
-        `line ${record.line}: ${fields.length} fields, the header has ${header.width}`,
+        `line ${record.line}: ${record.count} fields, the header has ${header.width}`,
         this.recordNum,
         'parsingErrors',
       );
@@ -327,7 +289,7 @@ class FileLoader {
     return true;
   }
 
-  private mismatch(record: CsvRecord, header: string, cell: string, type: string): false {
+  private mismatch(record: ScannedRecord, header: string, cell: string, type: string): false {
     const shown = cell.length > 60 ? `${cell.slice(0, 60)}…` : cell;
     this.fail(
       LOAD_ERROR_CODES.datatype,
@@ -338,7 +300,7 @@ class FileLoader {
     return false;
   }
 
-  private loadVertex(record: CsvRecord): void {
+  private loadVertex(record: ScannedRecord): void {
     const header = this.header!;
     if (!this.checkRecord(record, header)) return;
     const fields = record.fields;
@@ -401,7 +363,7 @@ class FileLoader {
     return found;
   }
 
-  private loadEdge(record: CsvRecord): void {
+  private loadEdge(record: ScannedRecord): void {
     const header = this.header!;
     if (!this.checkRecord(record, header)) return;
     const fields = record.fields;
