@@ -277,12 +277,16 @@ function requireResults(state: ScenarioState): unknown[] {
   return state.results;
 }
 
-/** As the suite's runners do, `next()` of a list compares its items, of a path its objects. */
+/**
+ * As the suite's runners do, `next()` of a list compares its items, of a path its objects, of a
+ * map its entries (`the result should have a count of N` counts a group()'s keys).
+ */
 function normalizeNext(results: unknown[]): unknown[] {
   if (results.length === 0) return [];
   const first = results[0];
   if (Array.isArray(first)) return first;
   if (first instanceof Set) return [...first];
+  if (first instanceof Map) return [...first.entries()].map((entry) => new Map([entry]));
   if (first instanceof gremlin.structure.Path) return (first as unknown as { objects: unknown[] }).objects;
   return [first];
 }

@@ -28,9 +28,16 @@ export class LambdaNotationError extends InvalidInputError {
   }
 }
 
-/** Marks an expected set (`s[...]`): compared without order. */
-export class ExpectedSet {
-  constructor(readonly items: unknown[]) {}
+/**
+ * A set read from `s[...]`: a JavaScript `Set` (so a parameter reaches the engine as a set, like a
+ * GraphBinary set would) that also keeps its items in written order for comparisons.
+ */
+export class ExpectedSet extends Set<unknown> {
+  readonly items: unknown[];
+  constructor(items: unknown[]) {
+    super(items);
+    this.items = items;
+  }
 }
 
 /** Reads one value in TinkerPop notation. */
