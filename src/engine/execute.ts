@@ -18,6 +18,7 @@ import { reduceSteps } from './steps-reduce.js';
 import { selectSteps } from './steps-select.js';
 import { textSteps } from './steps-text.js';
 import { mathSteps } from './steps-math.js';
+import { matchSteps } from './steps-match.js';
 import { toDriverValue } from './to-driver-value.js';
 import { Traverser } from './traverser.js';
 import { applyStrategies, installStrategies, strategySteps } from './strategies.js';
@@ -45,6 +46,7 @@ export const STEP_TABLE: Record<string, StepCompiler> = {
   ...mutationSteps,
   ...textSteps,
   ...mathSteps,
+  ...matchSteps,
   ...strategySteps,
 };
 
