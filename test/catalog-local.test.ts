@@ -23,6 +23,25 @@ testCatalog('local file catalog + crawler', async (files) => {
   };
 });
 
+describe('local crawler over an empty lake', () => {
+  it('succeeds with no tables, and the schema fix then names the missing table', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'idgraph-empty-lake-'));
+    const config = defaultConfig(dataDir);
+    const store = await createObjectStore(config);
+    try {
+      const catalog = createCatalog(config, store);
+      expect(await catalog.crawl()).toEqual({ status: 'SUCCEEDED', tables: [] });
+      expect(await catalog.listTables()).toEqual([]);
+      const error = await fixTableSchemas(catalog).catch((e: Error) => e);
+      expect((error as Error).name).toBe('NotFoundError');
+      expect((error as Error).message).toContain(`${TABLE_PREFIX}first_party`);
+    } finally {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('local crawler: what Glue would do, and bad input', () => {
   let dataDir: string;
   let config: KitConfig;
