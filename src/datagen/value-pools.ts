@@ -100,6 +100,19 @@ function drawDistinct(size: number, make: () => string): string[] {
   return [...seen];
 }
 
+/** A faker definition as one flat list (some are arrays, some are arrays by gender or kind). */
+function flattenDefinition(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(flattenDefinition);
+  return [];
+}
+
+/** `size` distinct, non-empty, bounded values picked from `values` with the seeded faker. */
+function sampleDistinct(size: number, values: string[]): string[] {
+  const candidates = [...new Set(values.filter((v) => v !== '' && v.length <= MAX_POOL_VALUE_CHARS))];
+  return faker.helpers.arrayElements(candidates, Math.min(size, candidates.length));
+}
+
 /**
  * Builds the value pools from a faker seeded with `seed`: the same seed gives the same pools.
  * faker here is the shared English instance; it is re-seeded on every call and used
@@ -107,15 +120,18 @@ function drawDistinct(size: number, make: () => string): string[] {
  */
 export function buildValuePools(seed: number): ValuePools {
   faker.seed(seed);
-  const firstNames = drawDistinct(POOL_SIZES.firstNames, () => toAsciiLetters(faker.person.firstName()));
-  const lastNames = drawDistinct(POOL_SIZES.lastNames, () => toAsciiLetters(faker.person.lastName()));
+  // Names, countries and cities straight from faker's English word lists (one seeded sample
+  // each): a few hundred faker.person.firstName() calls cost more than the rest of a small run.
+  const definitions = faker.definitions;
+  const firstNames = sampleDistinct(POOL_SIZES.firstNames, flattenDefinition(definitions.person.first_name).map(toAsciiLetters));
+  const lastNames = sampleDistinct(POOL_SIZES.lastNames, flattenDefinition(definitions.person.last_name).map(toAsciiLetters));
   // Addresses are assembled per row without a quoting check: keep CSV specials out of their parts.
   const streetNames = drawDistinct(POOL_SIZES.streetNames, () => withoutCsvSpecials(faker.location.street()));
   const secondaryAddresses = drawDistinct(POOL_SIZES.secondaryAddresses, () =>
     withoutCsvSpecials(faker.location.secondaryAddress()),
   );
-  const countries = drawDistinct(POOL_SIZES.countries, () => faker.location.country());
-  const cities = drawDistinct(POOL_SIZES.cities, () => faker.location.city()).map((city) => ({
+  const countries = sampleDistinct(POOL_SIZES.countries, flattenDefinition(definitions.location.country));
+  const cities = sampleDistinct(POOL_SIZES.cities, flattenDefinition(definitions.location.city_name)).map((city) => ({
     city: quoteCsvField(city),
     country: quoteCsvField(faker.helpers.arrayElement(countries)),
   }));
