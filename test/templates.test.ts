@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -102,6 +103,10 @@ describe('the kit templates', () => {
     const { issues, templates } = await validateTemplates({ spec });
     expect(issues.map(formatTemplateIssue)).toEqual([]);
     expect(templates.reduce((sum, parsed) => sum + Object.keys(parsed.template.Resources).length, 0)).toBeGreaterThan(30);
+  });
+
+  it('fit CloudFormation\'s 51,200-byte TemplateBody limit (the iam stack is sent that way with CreateBucket)', () => {
+    for (const file of listKitTemplateFiles()) expect(statSync(file).size, file).toBeLessThan(51_200);
   });
 
   it('use only resource types and properties the specification has', () => {
