@@ -19,6 +19,7 @@ import { selectSteps } from './steps-select.js';
 import { textSteps } from './steps-text.js';
 import { mathSteps } from './steps-math.js';
 import { matchSteps } from './steps-match.js';
+import { callSteps } from './steps-call.js';
 import { toDriverValue } from './to-driver-value.js';
 import { Traverser } from './traverser.js';
 import { applyStrategies, installStrategies, strategySteps } from './strategies.js';
@@ -47,6 +48,7 @@ export const STEP_TABLE: Record<string, StepCompiler> = {
   ...textSteps,
   ...mathSteps,
   ...matchSteps,
+  ...callSteps,
   ...strategySteps,
 };
 
