@@ -48,7 +48,11 @@ export interface GremlinCsvLoadOptions {
   now?: () => number;
 }
 
-/** Error codes the embedded loader reports; the first three are Neptune's own names. */
+/**
+ * Error codes the embedded loader reports. PARSING_ERROR and FROM_OR_TO_VERTEX_ARE_MISSING are
+ * the codes Neptune's error logs show; the others name what Neptune counts (datatype mismatches,
+ * insert errors) in the same style.
+ */
 export const LOAD_ERROR_CODES = {
   parsing: 'PARSING_ERROR',
   datatype: 'DATATYPE_MISMATCH',

@@ -54,8 +54,7 @@ function makeIntegerConverter(min: number, max: number): CellConverter {
       const c = text.charCodeAt(j);
       if (c < 48 || c > 57) return INVALID;
     }
-    // Java longs beyond 2^53 lose precision as JS numbers (the engine stores numbers), but
-    // they are still Longs: only the range check uses the exact text length below.
+    // The engine stores JS numbers: a Long beyond 2^53 keeps its magnitude, not every digit.
     const value = Number(text);
     if (value < min || value > max) return INVALID;
     return value;
