@@ -11,7 +11,8 @@ Job arguments:
 
 Output: ``<prefix>vertices/<Label>.csv`` and ``<prefix>edges/<label>.csv``, each one CSV file with
 a header, RFC 4180 quoting (quotes doubled: Spark's default escape is a backslash), empty cell
-for a missing value, plus ``<prefix>_transform-report.json`` with the rows written per file.
+for a missing value, plus ``<prefix>_transform-report.json``: the run's report in the kit's
+TransformReport shape (rows and bytes per file, source rows, deleted stale files, elapsed time).
 Everything is written under a scratch prefix first and copied to the final keys only when every
 statement succeeded; files of earlier runs that this run no longer produces are deleted.
 """
@@ -131,6 +132,34 @@ def stale_keys(existing, prefix, produced):
     )
 
 
+def build_report(spec, out_prefix, rows, sizes, source_rows, deleted, elapsed_ms):
+    """The run's report in the kit's TransformReport shape (src/etl/transform-report.ts)."""
+    report = {
+        "runner": "glue",
+        "prefix": out_prefix,
+        "sources": [
+            {"dataset": v["name"], "tableName": v["tableName"], "files": v["paths"], "rows": source_rows.get(v["name"], 0)}
+            for v in spec["views"]
+            if not v["name"].endswith("_known")
+        ],
+        "files": [
+            {
+                "kind": o["kind"],
+                "label": o["label"],
+                "key": out_prefix + o["key"],
+                "rows": rows[o["key"]],
+                "bytes": sizes.get(o["key"], 0),
+            }
+            for o in spec["outputs"]
+        ],
+        "deletedKeys": list(deleted),
+        "elapsedMs": elapsed_ms,
+    }
+    if spec.get("batch") is not None:
+        report["batch"] = spec["batch"]
+    return report
+
+
 def _list_keys(s3, bucket, prefix):
     keys = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
@@ -145,6 +174,7 @@ def main(argv):
     from pyspark.sql.types import StringType, StructField, StructType
     import boto3
 
+    started = time.time()
     args = getResolvedOptions(argv, ["JOB_NAME", "model_s3_path"])
     args.update(parse_job_args(argv, ["output_s3_path"]))
     s3 = boto3.client("s3")
@@ -159,6 +189,7 @@ def main(argv):
     spark.conf.set("spark.sql.session.timeZone", "UTC")
     spark.conf.set("spark.sql.ansi.enabled", "false")
 
+    source_rows = {}
     for view in spec["views"]:
         # Every column as a string with the catalog's names: postcodes keep their leading zeros
         # and the statements do every cast themselves.
@@ -176,6 +207,8 @@ def main(argv):
         else:
             frame = spark.createDataFrame([], schema)
         frame.createOrReplaceTempView(view["name"])
+        if not view["name"].endswith("_known"):
+            source_rows[view["name"]] = frame.count()
 
     scratch = "%s_tmp/%d/" % (out_prefix, int(time.time() * 1000))
     rows = {}
@@ -195,15 +228,18 @@ def main(argv):
         frame.unpersist()
 
     # Every statement succeeded: now move the files to their final keys.
+    sizes = {}
     for output in spec["outputs"]:
         folder = "%s%s/" % (scratch, output["key"][: -len(".csv")])
         part = pick_part_file(_list_keys(s3, out_bucket, folder))
         s3.copy_object(Bucket=out_bucket, Key=out_prefix + output["key"], CopySource={"Bucket": out_bucket, "Key": part})
-    for key in stale_keys(_list_keys(s3, out_bucket, out_prefix), out_prefix, set(rows)):
+        sizes[output["key"]] = s3.head_object(Bucket=out_bucket, Key=out_prefix + output["key"])["ContentLength"]
+    deleted = stale_keys(_list_keys(s3, out_bucket, out_prefix), out_prefix, set(rows))
+    for key in deleted:
         s3.delete_object(Bucket=out_bucket, Key=key)
     for key in _list_keys(s3, out_bucket, scratch):
         s3.delete_object(Bucket=out_bucket, Key=key)
-    report = {"prefix": out_prefix, "files": [{"key": out_prefix + k, "rows": n} for k, n in rows.items()]}
+    report = build_report(spec, out_prefix, rows, sizes, source_rows, deleted, int((time.time() - started) * 1000))
     s3.put_object(Bucket=out_bucket, Key=out_prefix + REPORT_NAME, Body=json.dumps(report).encode("utf-8"))
 
 

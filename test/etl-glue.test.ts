@@ -192,8 +192,15 @@ describe('runAwsTransform', () => {
     glueMock.on(StartJobRunCommand).callsFake(async () => {
       const statements = buildTransformSql(GRAPH_MODEL);
       for (const s of statements) await kit.store.putObject(prefix + s.key, `${s.header.join(',')}\n`);
-      const files = statements.map((s, i) => ({ key: prefix + s.key, rows: i }));
-      await kit.store.putObject(prefix + GLUE_REPORT_NAME, JSON.stringify({ prefix, files }));
+      // The report as the script's build_report makes it from the uploaded spec.
+      const spec = (await kit.store.getObject(GLUE_MODEL_KEY)).toString('utf8');
+      const rows = Object.fromEntries(statements.map((s, i) => [s.key, i]));
+      const sizes = Object.fromEntries(statements.map((s) => [s.key, s.header.join(',').length + 1]));
+      const made = runPython(
+        `spec = job.load_spec(sys.stdin.read())\nprint(job.json.dumps(job.build_report(spec, ${JSON.stringify(prefix)}, ${JSON.stringify(rows)}, ${JSON.stringify(sizes)}, {"first_party": 4}, ["${prefix}edges/old.csv"], 1234)))`,
+        spec,
+      );
+      await kit.store.putObject(prefix + GLUE_REPORT_NAME, made);
       return { JobRunId: 'jr_9' };
     });
     glueMock.on(GetJobRunCommand).resolves({ JobRun: { JobRunState: 'SUCCEEDED' } });
@@ -211,6 +218,14 @@ describe('runAwsTransform', () => {
     expect(report.runner).toBe('glue');
     expect(report.files.map((f) => [f.key, f.rows])).toEqual(buildTransformSql(GRAPH_MODEL).map((s, i) => [prefix + s.key, i]));
     expect(report.files[0]!.bytes).toBeGreaterThan(0);
+    expect(report.files.map((f) => f.kind)).toEqual(buildTransformSql(GRAPH_MODEL).map((s) => s.kind));
+    expect(report.sources.map((s) => [s.dataset, s.rows])).toEqual([
+      ['first_party', 4],
+      ['cookie', 0],
+      ['clickstream', 0],
+      ['transactional', 0],
+    ]);
+    expect(report.deletedKeys).toEqual([`${prefix}edges/old.csv`]);
     expect(formatTransformReport(report)).toMatch(/vertex\s+User\s+0\s+datasets\/graph\/initial\/vertices\/User\.csv/);
   });
 

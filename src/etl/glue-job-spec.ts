@@ -31,6 +31,8 @@ export interface GlueJobView {
  */
 export interface GlueJobSpec {
   version: 1;
+  /** Incremental batch id, echoed into the job's report. */
+  batch?: string;
   model: GraphModel;
   /** s3://bucket/prefix/ the job writes to unless `--output_s3_path` says otherwise. */
   outputPrefix: string;
@@ -41,6 +43,7 @@ export interface GlueJobSpec {
 export function buildGlueJobSpec(options: { model: GraphModel; tables: SourceTable[]; bucket: string; batch?: string }): GlueJobSpec {
   return {
     version: 1,
+    ...(options.batch !== undefined ? { batch: options.batch } : {}),
     model: options.model,
     outputPrefix: s3Uri(options.bucket, graphPrefix(options.batch)),
     views: options.tables.flatMap((t) => {

@@ -21,11 +21,6 @@ export interface AwsTransformOptions {
   onProgress?: (state: string, elapsedMs: number) => void;
 }
 
-interface GlueWrittenReport {
-  prefix: string;
-  files: { key: string; rows: number }[];
-}
-
 /**
  * The `aws` runner end to end: uploads the job script and spec (prepareGlueTransform), runs
  * the Glue job (runGlueTransform), then reads the report the job leaves beside its files and
@@ -42,29 +37,29 @@ export async function runAwsTransform(options: AwsTransformOptions): Promise<Tra
     onProgress: options.onProgress,
   });
   const prefix = parseS3Uri(prepared.spec.outputPrefix).key;
-  let written: GlueWrittenReport;
+  let written: TransformReport;
   try {
-    written = JSON.parse((await options.store.getObject(prefix + GLUE_REPORT_NAME)).toString('utf8')) as GlueWrittenReport;
+    written = JSON.parse((await options.store.getObject(prefix + GLUE_REPORT_NAME)).toString('utf8')) as TransformReport;
   } catch (cause) {
     throw new OperationFailedError(kitMessage('glue', `job ${options.jobName} succeeded but left no readable ${prefix}${GLUE_REPORT_NAME}`), { cause });
   }
-  const rowsByKey = new Map(written.files.map((f) => [f.key, f.rows]));
+  // Trust the report only as far as the bucket confirms it: every output file is there.
+  const reported = new Map((written.files ?? []).map((f) => [f.key, f]));
   const files = await Promise.all(
     prepared.spec.outputs.map(async (o) => {
       const key = prefix + o.key;
       const info = await options.store.headObject(key);
-      if (!info || !rowsByKey.has(key)) throw new OperationFailedError(kitMessage('glue', `job ${options.jobName} did not write ${key}`));
-      return { kind: o.kind, label: o.label, key, rows: rowsByKey.get(key)!, bytes: info.size };
+      const file = reported.get(key);
+      if (!info || !file) throw new OperationFailedError(kitMessage('glue', `job ${options.jobName} did not write ${key}`));
+      return { kind: o.kind, label: o.label, key, rows: file.rows, bytes: info.size };
     }),
   );
   const report: TransformReport = {
     runner: 'glue',
     prefix,
-    sources: prepared.spec.views
-      .filter((v) => !v.name.endsWith('_known'))
-      .map((v) => ({ dataset: v.name, tableName: v.tableName, files: v.paths, rows: 0 })),
+    sources: written.sources ?? [],
     files,
-    deletedKeys: [],
+    deletedKeys: written.deletedKeys ?? [],
     elapsedMs: performance.now() - started,
   };
   if (options.batch !== undefined) report.batch = options.batch;
