@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -263,5 +263,63 @@ describe.skipIf(cfnLint.status !== 0)('cfn-lint', () => {
     const result = spawnSync('cfn-lint', [join(FIXTURES, 'bad-spec.yaml'), join(FIXTURES, 'bad-references.yaml')], { encoding: 'utf8', timeout: 120_000 });
     expect(result.stdout).toMatch(/E3002 .*IAMAuthEnabled/);
     expect(result.stdout).toMatch(/E1028 .*IsStaging/);
+  });
+});
+
+describe('the notebook role covers the calls the kit makes', () => {
+  // Neptune data API operations and the IAM actions they need:
+  // https://docs.aws.amazon.com/neptune/latest/userguide/iam-dp-actions.html
+  const NEPTUNE_ACTIONS: Record<string, string> = {
+    ExecuteGremlinQuery: 'neptune-db:ReadDataViaQuery',
+    ExecuteOpenCypherQuery: 'neptune-db:ReadDataViaQuery',
+    GetEngineStatus: 'neptune-db:GetEngineStatus',
+    StartLoaderJob: 'neptune-db:StartLoaderJob',
+    GetLoaderJobStatus: 'neptune-db:GetLoaderJobStatus',
+    ListLoaderJobs: 'neptune-db:ListLoaderJobs',
+    CancelLoaderJob: 'neptune-db:CancelLoaderJob',
+    ExecuteFastReset: 'neptune-db:ResetDatabase',
+    GetPropertygraphSummary: 'neptune-db:GetGraphSummary',
+  };
+
+  function listSdkCommands(client: string): Set<string> {
+    const found = new Set<string>();
+    const walk = (folder: string) => {
+      for (const entry of readdirSync(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts') && !path.includes(`${join('src', 'infra')}`)) {
+          for (const match of readFileSync(path, 'utf8').matchAll(new RegExp(`import \\{([^}]*)\\} from '@aws-sdk/client-${client}'`, 'g'))) {
+            for (const name of match[1]!.split(',').map((part) => part.trim())) {
+              if (/^[A-Z]\w*Command$/.test(name)) found.add(name.slice(0, -'Command'.length));
+            }
+          }
+        }
+      }
+    };
+    walk(join(import.meta.dirname, '..', 'src'));
+    return found;
+  }
+
+  function listAllowedActions(): Set<string> {
+    const actions = new Set<string>();
+    const collect = (document: any) => {
+      for (const statement of [].concat(document?.Statement ?? [])) {
+        if ((statement as any).Effect === 'Allow') for (const action of [].concat((statement as any).Action)) actions.add(action);
+      }
+    };
+    for (const policy of (byName('iam').template.Resources.NotebookRole!.Properties as any).Policies) collect(policy.PolicyDocument);
+    collect((byName('neptune-workbench').template.Resources.NotebookNeptunePolicy!.Properties as any).PolicyDocument);
+    return actions;
+  }
+
+  it('allows every Glue and Neptune data API operation the kit\'s code calls', () => {
+    const allowed = listAllowedActions();
+    const glue = [...listSdkCommands('glue')];
+    const neptune = [...listSdkCommands('neptunedata')];
+    expect(glue.length + neptune.length).toBeGreaterThan(0);
+    const unmapped = neptune.filter((operation) => !NEPTUNE_ACTIONS[operation]);
+    expect(unmapped, 'add these Neptune operations to NEPTUNE_ACTIONS and the workbench policy').toEqual([]);
+    const missing = [...glue.map((operation) => `glue:${operation}`), ...neptune.map((operation) => NEPTUNE_ACTIONS[operation]!)].filter((action) => !allowed.has(action));
+    expect(missing).toEqual([]);
   });
 });
