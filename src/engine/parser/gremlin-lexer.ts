@@ -41,12 +41,22 @@ export class GremlinSyntaxError extends InvalidInputError {
   }
 }
 
+const IDENTIFIER_START = /[\p{L}$_]/u;
+const IDENTIFIER_PART = /[\p{L}\p{N}$_\p{Mn}\p{Mc}]/u;
+
+// ASCII first: nearly every identifier is ASCII, and a regular expression per character is slow.
 function isIdentifierStart(c: string): boolean {
-  return /[\p{L}$_]/u.test(c);
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
+  return IDENTIFIER_START.test(c);
 }
 
 function isIdentifierPart(c: string): boolean {
-  return /[\p{L}\p{N}$_\p{Mn}\p{Mc}]/u.test(c);
+  const code = c.charCodeAt(0);
+  if (code < 128) {
+    return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
+  }
+  return IDENTIFIER_PART.test(c);
 }
 
 function isDigit(c: string | undefined): boolean {
