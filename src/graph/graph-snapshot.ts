@@ -2,9 +2,10 @@
  * A compact binary snapshot of a PropertyGraph, written and read in blocks so that neither side
  * holds the whole file (nor one giant JSON string) in memory.
  *
- * Layout: the magic `IDGRAPH1`, then blocks `[u32 byteLength][entries]`, each block holding whole
+ * Layout: the magic `IDGRAPH2`, then blocks `[u32 byteLength][entries]`, each block holding whole
  * entries: vertices (tag 1), then edges (tag 2), then one end entry (tag 3) with the counts,
- * which is how a reader knows the file is complete. Labels and property keys are coded through
+ * which is how a reader knows the file is complete. Edges name their vertices by position in
+ * the file (varint), not by id: reopening then needs no id lookups for them. Labels and property keys are coded through
  * a dictionary built as the file is written (varint 0 = a new string follows, n = the (n-1)th
  * string); ids and string values are inline (varint byte length + UTF-8); integers in the safe
  * range are zigzag varints, other numbers float64.
@@ -13,7 +14,7 @@ import { fsyncSync, readSync, writeSync } from 'node:fs';
 import { InvalidInputError, kitMessage } from '../errors.js';
 import { PropertyGraph, type Cardinality, type ElementId, type Vertex } from '../engine/property-graph.js';
 
-const MAGIC = Buffer.from('IDGRAPH1', 'latin1');
+const MAGIC = Buffer.from('IDGRAPH2', 'latin1');
 const BLOCK_TARGET = 1 << 20;
 
 const ENTRY_VERTEX = 1;
@@ -151,7 +152,9 @@ export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: Wr
   const w = new SnapshotWriter(fd, options.onBlock);
   let vertices = 0;
   let edges = 0;
+  const ordinal = new Map<Vertex, number>();
   for (const v of graph.vertices()) {
+    ordinal.set(v, vertices);
     w.byte(ENTRY_VERTEX);
     w.value(v.id);
     const labels = graph.vertexLabels(v);
@@ -179,8 +182,8 @@ export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: Wr
     w.byte(ENTRY_EDGE);
     w.value(e.id);
     w.name(e.label);
-    w.value(e.outV.id);
-    w.value(e.inV.id);
+    w.varint(ordinal.get(e.outV)!);
+    w.varint(ordinal.get(e.inV)!);
     const props = e.props;
     const n = props ? props.length / 2 : 0;
     w.varint(n);
@@ -289,6 +292,7 @@ export function readGraphSnapshot(fd: number, path: string, graph = new Property
     throw new InvalidInputError(kitMessage(BACKEND, `${path} is not a graph snapshot (bad magic)`));
   }
   const r = new SnapshotReader();
+  const byOrdinal: Vertex[] = [];
   const lengthBuf = Buffer.alloc(4);
   let vertices = 0;
   let edges = 0;
@@ -304,10 +308,10 @@ export function readGraphSnapshot(fd: number, path: string, graph = new Property
       while (r.pos < r.end) {
         const tag = r.byte();
         if (tag === ENTRY_VERTEX) {
-          readVertex(r, graph);
+          byOrdinal.push(readVertex(r, graph));
           vertices++;
         } else if (tag === ENTRY_EDGE) {
-          readEdge(r, graph, path);
+          readEdge(r, graph, byOrdinal);
           edges++;
         } else if (tag === ENTRY_END) {
           const wantVertices = r.varint();
@@ -342,7 +346,7 @@ function readFully(fd: number, buf: Buffer, length: number): number {
 
 const RESTORE_CARDINALITY: Cardinality = 'list'; // values are restored exactly as saved, no dedup pass
 
-function readVertex(r: SnapshotReader, graph: PropertyGraph): void {
+function readVertex(r: SnapshotReader, graph: PropertyGraph): Vertex {
   const id = r.value() as ElementId;
   const labelCount = r.varint();
   let label: string | string[];
@@ -365,16 +369,15 @@ function readVertex(r: SnapshotReader, graph: PropertyGraph): void {
     }
     graph.setVertexProperty(v, key, value, RESTORE_CARDINALITY, meta, propertyId);
   }
+  return v;
 }
 
-function readEdge(r: SnapshotReader, graph: PropertyGraph, path: string): void {
+function readEdge(r: SnapshotReader, graph: PropertyGraph, byOrdinal: readonly Vertex[]): void {
   const id = r.value() as ElementId;
   const label = r.name();
-  const outId = r.value() as ElementId;
-  const inId = r.value() as ElementId;
-  const outV = graph.getVertex(outId);
-  const inV = graph.getVertex(inId);
-  if (!outV || !inV) throw new RangeError(`${path}: edge ${JSON.stringify(id)} refers to a missing vertex`);
+  const outV = byOrdinal[r.varint()];
+  const inV = byOrdinal[r.varint()];
+  if (!outV || !inV) throw new RangeError(`edge ${JSON.stringify(id)} refers to a vertex the file does not hold`);
   const e = graph.addEdge(id, label, outV, inV);
   const n = r.varint();
   for (let i = 0; i < n; i++) graph.setEdgeProperty(e, r.name(), r.value());
