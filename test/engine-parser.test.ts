@@ -151,6 +151,11 @@ describe('parseGremlin errors', () => {
     ['g.withStrategies(NoSuchStrategy).V()', /unknown traversal strategy 'NoSuchStrategy'/],
     ['g.inject(datetime("yesterday"))', /cannot read 'yesterday'/],
     ['g.V().out(#)', /unexpected character '#'/],
+    ['g.V().outt("knows")', /line 1, column 7: unknown step 'outt'; did you mean 'out'\?/],
+    ['g.V().where(__.valuess("age"))', /unknown step 'valuess'; did you mean 'values'\?/],
+    ['g.V().zzzzzzzz()', /unknown step 'zzzzzzzz'$/],
+    ['g.V().toList().count()', /nothing may follow the terminal method toList\(\)/],
+    ['g.V().where(out().next())', /next\(\) ends a traversal/],
   ];
   for (const [text, message] of cases) {
     it(`rejects ${JSON.stringify(text)}`, () => {

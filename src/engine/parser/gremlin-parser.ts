@@ -21,6 +21,7 @@ import {
   SOURCE_SPAWN_METHODS,
   TERMINAL_METHODS,
   TEXTP_PREDICATES,
+  TRAVERSAL_METHODS,
   isSymbolClass,
   listSymbolMembers,
   lookupBareSymbol,
@@ -106,9 +107,13 @@ class GremlinParser {
         this.parseArgumentList();
         continue;
       }
+      if (spawned) this.checkStepName(nameToken);
       this.advance(2);
       bytecode.addStep(name, this.parseStepArguments(name));
       spawned = true;
+    }
+    if (terminal && this.isPunct('.')) {
+      throw this.error(`nothing may follow the terminal method ${terminal.name}()`, this.peek());
     }
     if (this.isPunct(';')) this.advance(1);
     const end = this.peek();
@@ -358,6 +363,16 @@ class GremlinParser {
     return this.parseAnonymousTraversal();
   }
 
+  /** Rejects a name that is no step of the grammar, with the place and a close match if any. */
+  private checkStepName(token: Token): void {
+    if (TRAVERSAL_METHODS.has(token.text)) return;
+    if (TERMINAL_METHODS.has(token.text)) {
+      throw this.error(`${token.text}() ends a traversal and cannot be used inside one`, token);
+    }
+    const suggestion = suggestName(token.text, TRAVERSAL_METHODS);
+    throw this.error(`unknown step '${token.text}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, token);
+  }
+
   /** At a predicate name: `gt(1)`, `within('a', 'b')`, `containing('x')`. */
   private parsePredicateCall(): unknown {
     const nameToken = this.advance(1);
@@ -417,6 +432,7 @@ class GremlinParser {
     const bytecode = traversal.getBytecode();
     for (;;) {
       const nameToken = this.expectKind('ident', 'a step name');
+      this.checkStepName(nameToken);
       if (this.peek().kind !== 'punct' || this.peek().text !== '(') {
         throw this.error(`expected '(' after step ${nameToken.text}`, this.peek());
       }
@@ -563,6 +579,35 @@ class GremlinParser {
   private error(message: string, token: Token): GremlinSyntaxError {
     return new GremlinSyntaxError(message, token.line, token.column);
   }
+}
+
+/** The known name closest to `name` (case-insensitive, at most two edits away), if any. */
+function suggestName(name: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  const lower = name.toLowerCase();
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length]!;
 }
 
 function describe(token: Token): string {

@@ -169,3 +169,17 @@ export const SOURCE_SPAWN_METHODS = new Set(['addE', 'addV', 'E', 'V', 'mergeE',
 
 /** Terminal methods that may end a root traversal. */
 export const TERMINAL_METHODS = new Set(['explain', 'iterate', 'hasNext', 'tryNext', 'next', 'toList', 'toSet', 'toBulkSet']);
+
+/** The step names of Gremlin.g4's `traversalMethod` rule (3.7.3), plus `discard` (traversalSelfMethod). */
+export const TRAVERSAL_METHODS = new Set(
+  (
+    'V E addE addV mergeE mergeV aggregate all and any as barrier both bothE bothV branch by cap choose coalesce coin ' +
+    'conjoin connectedComponent constant count cyclicPath dedup difference disjunct drop elementMap emit filter flatMap ' +
+    'fold from group groupCount has hasId hasKey hasLabel hasNot hasValue id identity in inE intersect inV index inject ' +
+    'is key label limit local loops map match math max mean min none not option optional or order otherV out outE outV ' +
+    'pageRank path peerPressure profile project properties property propertyMap range read repeat sack sample select ' +
+    'combine product merge shortestPath sideEffect simplePath skip store subgraph sum tail fail timeLimit times to toE ' +
+    'toV tree unfold union until value valueMap values where with write element call concat asString format toUpper ' +
+    'toLower length trim lTrim rTrim reverse replace split substring asDate dateAdd dateDiff discard'
+  ).split(' '),
+);
