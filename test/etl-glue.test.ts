@@ -17,7 +17,8 @@ import {
   runAwsTransform,
   runGlueTransform,
 } from '../src/etl/index.js';
-import { startEtlTestKit, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
+import { sourceKey } from '../src/lake/dataset-layout.js';
+import { FIXTURES, startEtlTestKit, uploadSourceFolder, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -107,6 +108,9 @@ describe('the Glue job script', () => {
   beforeAll(async () => {
     kit = await startEtlTestKit();
     scratch = await mkdtemp(join(tmpdir(), 'idgraph-glue-test-'));
+    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+    // A batch with first-party data only.
+    await kit.store.putFile(sourceKey('first_party', 'first_party_data_inc.csv', '20260102_030405'), join(FIXTURES, 'sources', 'first_party.csv'));
   });
   afterAll(async () => {
     await kit?.close();
@@ -145,7 +149,14 @@ describe('the Glue job script', () => {
 
     const batch = await prepareGlueTransform({ store: kit.store, catalog: kit.catalog, batch: '20260102_030405' });
     expect(batch.arguments['--output_s3_path']).toBe('s3://etl-test/datasets/graph/incremental/20260102_030405/');
-    expect(batch.spec.views[0]!.paths).toEqual(['s3://etl-test/datasets/sources/incremental/first_party/20260102_030405/']);
+    const paths = Object.fromEntries(batch.spec.views.map((v) => [v.name, v.paths]));
+    expect(paths.first_party).toEqual(['s3://etl-test/datasets/sources/incremental/first_party/20260102_030405/']);
+    // Look-ups also search the earlier loads; folders without data are left out (Spark fails on them).
+    expect(paths.first_party_known).toEqual([
+      's3://etl-test/datasets/sources/incremental/first_party/20260102_030405/',
+      's3://etl-test/datasets/sources/initial/first_party/',
+    ]);
+    expect(paths.cookie).toEqual([]);
   });
 
   it('rejects a spec it cannot run, naming the field', () => {

@@ -245,6 +245,17 @@ describe('runLocalTransform on bad input', () => {
     }
   });
 
+  it('accepts a file that starts with a UTF-8 byte-order mark', async () => {
+    const good = await readFile(join(FIXTURES, 'sources', 'cookie.csv'), 'utf8');
+    await replaceSource('cookie', '\uFEFF' + good);
+    try {
+      await runLocalTransform({ store: kit.store, catalog: kit.catalog });
+      expect(await readTree(kit.store, PREFIX)).toEqual(before);
+    } finally {
+      await replaceSource('cookie', good);
+    }
+  });
+
   it('reports a missing catalog table as NotFoundError', async () => {
     const saved = kit.catalog.tables.get('poc_identity_graph_clickstream')!;
     kit.catalog.tables.delete('poc_identity_graph_clickstream');

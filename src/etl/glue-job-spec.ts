@@ -40,16 +40,28 @@ export interface GlueJobSpec {
   outputs: TransformStatement[];
 }
 
-export function buildGlueJobSpec(options: { model: GraphModel; tables: SourceTable[]; bucket: string; batch?: string }): GlueJobSpec {
+/**
+ * The job spec for these tables. `withData`: the folders known to hold data; when given, the
+ * others are left out (Spark fails on a folder that does not exist).
+ */
+export function buildGlueJobSpec(options: {
+  model: GraphModel;
+  tables: SourceTable[];
+  bucket: string;
+  batch?: string;
+  withData?: ReadonlySet<string>;
+}): GlueJobSpec {
+  const uris = (prefixes: string[], bucket: string) =>
+    prefixes.filter((p) => options.withData === undefined || options.withData.has(p)).map((p) => s3Uri(bucket, p));
   return {
     version: 1,
     ...(options.batch !== undefined ? { batch: options.batch } : {}),
     model: options.model,
     outputPrefix: s3Uri(options.bucket, graphPrefix(options.batch)),
     views: options.tables.flatMap((t) => {
-      const view = { name: t.view, tableName: t.tableName, paths: [s3Uri(t.bucket, t.prefix)], columns: t.columns, viewColumns: t.viewColumns, headerLines: t.headerLines };
+      const view = { name: t.view, tableName: t.tableName, paths: uris([t.prefix], t.bucket), columns: t.columns, viewColumns: t.viewColumns, headerLines: t.headerLines };
       // The look-up view: this run's folder plus the earlier loads' (same columns, same header).
-      const known = t.known ? [{ ...view, name: t.known.view, paths: [...view.paths, ...t.known.earlierPrefixes.map((p) => s3Uri(t.bucket, p))] }] : [];
+      const known = t.known ? [{ ...view, name: t.known.view, paths: uris([t.prefix, ...t.known.earlierPrefixes], t.bucket) }] : [];
       return [view, ...known];
     }),
     outputs: buildTransformSql(options.model),
@@ -90,7 +102,14 @@ export async function prepareGlueTransform(options: PrepareGlueTransformOptions)
     batch: options.batch,
     store: options.store,
   });
-  const spec = buildGlueJobSpec({ model, tables, bucket: options.store.bucket, batch: options.batch });
+  // Spark fails on a folder that does not exist, where the local run reads no rows: list only
+  // folders that hold data (a view with no folder is registered empty by the job).
+  const prefixes = new Set(tables.flatMap((t) => [t.prefix, ...(t.known?.earlierPrefixes ?? [])]));
+  const withData = new Set<string>();
+  for (const prefix of prefixes) {
+    if ((await options.store.listObjects(prefix)).some((o) => o.size > 0 && !o.key.endsWith('/'))) withData.add(prefix);
+  }
+  const spec = buildGlueJobSpec({ model, tables, bucket: options.store.bucket, batch: options.batch, withData });
   const specKey = options.batch === undefined ? GLUE_MODEL_KEY : `glue-jobs/graph-model-${options.batch}.json`;
   await options.store.putObject(GLUE_SCRIPT_KEY, await readFile(glueScriptPath()));
   await options.store.putObject(specKey, JSON.stringify(spec, null, 2));

@@ -229,7 +229,8 @@ async function readFirstLine(path: string): Promise<string | undefined> {
     const buffer = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     if (bytesRead === 0) return undefined;
-    const text = buffer.subarray(0, bytesRead).toString('utf8');
+    // A UTF-8 byte-order mark is not part of the first column's name (DuckDB skips it too).
+    const text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
     const end = text.search(/\r?\n/);
     return end === -1 ? text : text.slice(0, end);
   } finally {
