@@ -121,7 +121,8 @@ describe('idgraph generate', () => {
     const out = join(root, 'bad-dash');
     const result = await run(['generate', '--records', '-5', '--out', out]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--records');
+    expect(result.stderr).toMatch(/--records must be an integer from 1 to 10000000, got "-5"/);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
   });
 

@@ -41,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
   let invocation;
   try {
     invocation = parseArgs({
-      args: rest,
+      args: joinNegativeNumbers(rest, command),
       options: command.options,
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
@@ -63,4 +63,24 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     if (process.env.IDGRAPH_DEBUG) io.stderr(`${err.stack}\n`);
     return 1;
   }
+}
+
+/**
+ * `--records -5` would make parseArgs read `-5` as a flag and fail with a message that does not
+ * name the accepted range; joined as `--records=-5` the command's own validation answers.
+ */
+function joinNegativeNumbers(args: string[], command: CliCommand): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && command.options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
