@@ -26,7 +26,7 @@ import { runGlueTransform } from './etl/run-glue-transform.js';
 import { runLocalTransform, type TransformProgress } from './etl/run-local-transform.js';
 import type { TransformReport } from './etl/transform-report.js';
 import { destroyKit, type DestroyResult } from './infra/destroy.js';
-import { provisionAws, type ProvisionResult } from './infra/provision.js';
+import { provisionAws } from './infra/provision.js';
 import { provisionLocal } from './infra/provision-local.js';
 import { createObjectStore } from './lake/create-object-store.js';
 import { graphPrefix } from './lake/dataset-layout.js';
@@ -35,6 +35,7 @@ import { uploadDatasets, type UploadReport } from './lake/upload-datasets.js';
 import { createBulkLoader } from './loader/create-bulk-loader.js';
 import type { LoadProgress, LoadStatus } from './loader/load-status.js';
 import { createShow, type Show, type ShowOptions } from './notebook/show.js';
+import type { GraphSource } from './queries/graph-source.js';
 import { createQueryCatalogue, type QueryCatalogue } from './queries/query-catalogue.js';
 import { connectGraph, type GraphConnection } from './graph/connect-graph.js';
 
@@ -60,6 +61,34 @@ export interface KitBatchOptions {
   batch?: string;
 }
 
+/**
+ * What `provision` returns: the fields of infra's ProvisionResult a reader looks at. Declared here
+ * so the kit's type declarations do not pull in the CloudFormation client's types, which tslab
+ * would compile in every notebook (seconds per notebook); ProvisionResult is checked against it.
+ */
+export interface KitProvisionResult {
+  mode: 'aws' | 'local';
+  /** Per stack (aws mode): its name and whether it was created, updated or unchanged. */
+  stacks: { stackName: string; action: string }[];
+  /** Every stack output, by output name. */
+  outputs: Record<string, string>;
+  warnings: string[];
+  configFile?: string;
+}
+
+/** What `cleanup` returns (infra's DestroyResult, declared here for the same reason). */
+export interface KitCleanupResult {
+  deletedStacks: string[];
+  emptiedPrefixes: Record<string, number>;
+}
+
+/** The graph as notebooks see it: a traversal source and Gremlin text, whatever the mode. */
+export interface KitGraph {
+  readonly g: GraphSource;
+  /** Runs a Gremlin string (the text you would send to Neptune) and returns its results. */
+  query(text: string): Promise<unknown[]>;
+}
+
 export interface PreflightCheck {
   check: string;
   ok: boolean;
@@ -76,19 +105,19 @@ export interface Kit {
   readonly show: Show;
   generate(options?: KitGenerateOptions): Promise<GenerateDebugReport>;
   upload(options?: KitUploadOptions): Promise<UploadReport>;
-  provision(): Promise<ProvisionResult>;
+  provision(): Promise<KitProvisionResult>;
   crawl(): Promise<CrawlResult>;
   fixSchemas(options?: { incremental?: boolean }): Promise<SchemaFixReport>;
   transform(options?: KitBatchOptions): Promise<TransformReport>;
   load(options?: KitBatchOptions): Promise<LoadStatus>;
   /** The graph: `{ g, query(text) }`. Reconnects after a load so queries see the new data. */
-  graph(): Promise<GraphConnection>;
+  graph(): Promise<KitGraph>;
   /** The identity query catalogue, bound to the current graph. */
   queries(): Promise<QueryCatalogue>;
   /** Who is really behind every session and cookie, as the generator wrote it (full + incremental batches). */
   groundTruth(): Promise<GroundTruth>;
   /** Step 99: empties the kit's prefixes, deletes the stacks (aws) and drops local state. */
-  cleanup(): Promise<DestroyResult>;
+  cleanup(): Promise<KitCleanupResult>;
   /** Stops what the kit started (embedded S3 server, graph connection). */
   close(): Promise<void>;
 }
@@ -266,6 +295,10 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       const progress = progressOf('load', 'records');
       const status = await loader.load({
         prefix: graphPrefix(loadOptions.batch),
+        // An incremental batch carries updated values of single-cardinality properties (a returning
+        // customer's new loyalty points): replace them, as Neptune's loader does with
+        // updateSingleCardinalityProperties (https://docs.aws.amazon.com/neptune/latest/userguide/load-api-reference-load.html).
+        updateSingleCardinalityProperties: loadOptions.batch !== undefined,
         onProgress: (p: LoadProgress) => progress.update(p.recordsDone),
       });
       progress.finish(`${status.overallStatus.status}: ${status.overallStatus.totalRecords.toLocaleString('en-US')} records`);

@@ -1,6 +1,9 @@
 import { escapeHtml } from './escape-html.js';
 
-export type TableRow = Record<string, unknown>;
+/** Any object is a row (interfaces too, which have no index signature); its own keys are the columns. */
+export type TableRow = object;
+
+const cellOf = (row: TableRow, column: string): unknown => (row as Record<string, unknown>)[column];
 
 export interface HtmlTableOptions {
   /** Columns in order (default: the keys of the first row, then any new keys of later rows). */
@@ -11,7 +14,7 @@ export interface HtmlTableOptions {
 }
 
 /** The columns of a list of rows: first-seen order across all rows. */
-export function listColumns(rows: TableRow[]): string[] {
+export function listColumns(rows: readonly TableRow[]): string[] {
   const columns = new Set<string>();
   for (const row of rows) for (const key of Object.keys(row)) columns.add(key);
   return [...columns];
@@ -29,7 +32,7 @@ export function formatCell(value: unknown): string {
 }
 
 /** Renders rows as an HTML table; every value is escaped, numbers are right-aligned. */
-export function renderHtmlTable(rows: TableRow[], options: HtmlTableOptions = {}): string {
+export function renderHtmlTable(rows: readonly TableRow[], options: HtmlTableOptions = {}): string {
   const columns = options.columns ?? listColumns(rows);
   const maxRows = options.maxRows ?? 50;
   const shown = rows.slice(0, maxRows);
@@ -44,7 +47,7 @@ export function renderHtmlTable(rows: TableRow[], options: HtmlTableOptions = {}
   const body = shown
     .map((row) => {
       const cells = columns.map((c) => {
-        const value = row[c];
+        const value = cellOf(row, c);
         const align = typeof value === 'number' ? 'right' : 'left';
         return `<td style="${cellStyle}text-align:${align}">${escapeHtml(formatCell(value))}</td>`;
       });
@@ -63,12 +66,12 @@ export function renderHtmlTable(rows: TableRow[], options: HtmlTableOptions = {}
 }
 
 /** The same rows as aligned plain text, for terminals and logs. */
-export function formatTextTable(rows: TableRow[], options: HtmlTableOptions = {}): string {
+export function formatTextTable(rows: readonly TableRow[], options: HtmlTableOptions = {}): string {
   const columns = options.columns ?? listColumns(rows);
   const shown = rows.slice(0, options.maxRows ?? 50);
-  const cells = shown.map((row) => columns.map((c) => formatCell(row[c])));
+  const cells = shown.map((row) => columns.map((c) => formatCell(cellOf(row, c))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const numeric = columns.map((c) => shown.length > 0 && shown.every((row) => typeof row[c] === 'number' || row[c] == null));
+  const numeric = columns.map((c) => shown.length > 0 && shown.every((row) => typeof cellOf(row, c) === 'number' || cellOf(row, c) == null));
   const line = (values: string[]) =>
     values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   const out = [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];

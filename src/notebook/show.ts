@@ -29,7 +29,7 @@ export interface Show {
   /** Whether output goes to a notebook (tslab) rather than text. */
   readonly rich: boolean;
   html(html: string, fallbackText?: string): void;
-  table(rows: TableRow[], options?: HtmlTableOptions): void;
+  table(rows: readonly TableRow[], options?: HtmlTableOptions): void;
   barChart(counts: Record<string, number>, options?: BarChartOptions): void;
   neighbourhood(neighbourhood: Neighbourhood, options?: NeighbourhoodPictureOptions): void;
   progress(step: string, unit?: string): Progress;
