@@ -61,16 +61,18 @@ function idExpression(prefix: string, column: string, alias = ''): string {
  * session time zone to UTC, DuckDB's TIMESTAMP has none).
  */
 function propertyExpression(p: GraphPropertyDecl, alias = ''): string {
-  const value = `NULLIF(CAST(${alias}${col(p.column)} AS STRING), '')`;
+  const source = `${alias}${col(p.column)}`;
+  // Typed values need no NULLIF: the local runner reads these columns typed (an empty cell is
+  // NULL), and Spark (ANSI off) casts an empty or malformed string to NULL.
   switch (p.type) {
     case 'Long':
-      return `CAST(CAST(${value} AS BIGINT) AS STRING)`;
+      return `CAST(CAST(${source} AS BIGINT) AS STRING)`;
     case 'Date':
       return p.precision === 'second'
-        ? `REPLACE(CAST(DATE_TRUNC('second', CAST(${value} AS TIMESTAMP)) AS STRING), ' ', 'T') || 'Z'`
-        : `CAST(CAST(${value} AS DATE) AS STRING)`;
+        ? `REPLACE(CAST(DATE_TRUNC('second', CAST(${source} AS TIMESTAMP)) AS STRING), ' ', 'T') || 'Z'`
+        : `CAST(CAST(${source} AS DATE) AS STRING)`;
     default:
-      return value;
+      return `NULLIF(CAST(${source} AS STRING), '')`;
   }
 }
 
