@@ -79,8 +79,22 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
   };
 };
 
+const BARRIERS = new Set(['count', 'sum', 'min', 'max', 'mean', 'fold', 'group', 'groupCount', 'order', 'dedup', 'aggregate', 'cap', 'barrier', 'tail', 'sample', 'range', 'limit', 'skip', 'tree']);
+
+/**
+ * union(): every branch gets every incoming traverser. Branches with a barrier at their top level
+ * (count(), fold() ...) see all traversers at once — one count for the lot, as TinkerPop's global
+ * children do; other branches run per traverser, keeping results next to their input.
+ */
 const compileUnion: StepCompiler = (args, _mods, c) => {
   const branches = args.map((a) => c.child(a));
+  const global = branches.some((b) => b.instructions.some((i) => BARRIERS.has(i[0] as string) && !isEnum(i[1], 'Scope', 'local')));
+  if (global) {
+    return function* (input) {
+      const all = [...input];
+      for (const b of branches) yield* b.run(all);
+    };
+  }
   return function* (input) {
     for (const t of input) for (const b of branches) yield* b.runFrom(t);
   };
@@ -161,10 +175,8 @@ const compileChoose: StepCompiler = (args, mods, c) => {
   return function* (input) {
     for (const t of input) {
       const choice = firstResult(chooser, t);
-      const branches = pickBranches(options, choice, t);
-      // With no matching option and no Pick.none, choose() lets the traverser through unchanged.
-      if (branches.length === 0) yield t;
-      for (const b of branches) yield* b.runFrom(t);
+      // With no matching option and no Pick.none, the traverser goes nowhere.
+      for (const b of pickBranches(options, choice, t)) yield* b.runFrom(t);
     }
   };
 };

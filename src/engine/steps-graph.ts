@@ -3,6 +3,7 @@
  * `hasLabel()`/`has()`), `inject()`, and the vertex steps `out/in/both(E)`, `outV/inV/bothV/otherV`
  * (https://tinkerpop.apache.org/docs/3.7.3/reference/#vertex-steps).
  */
+import gremlin from 'gremlin';
 import type { Compiler, Instruction, Modulators, Stage, StepCompiler } from './compiler.js';
 import { ROOT, checkDeadline, stepError } from './compiler.js';
 import { indexableValues, isPredicate } from './predicates.js';
@@ -160,8 +161,16 @@ const compileE: StepCompiler = (args, mods, c) => {
   };
 };
 
-const compileInject: StepCompiler = (args, _mods, c) => {
+/** Driver elements passed as values (parameters, inject(v)) stand for the graph's own elements. */
+function resolveDriverElement(graph: PropertyGraph, x: unknown): unknown {
+  if (x instanceof gremlin.structure.Vertex) return lookupVertex(graph, (x as unknown as { id: unknown }).id) ?? x;
+  if (x instanceof gremlin.structure.Edge) return lookupEdge(graph, (x as unknown as { id: unknown }).id) ?? x;
+  return x;
+}
+
+const compileInject: StepCompiler = (rawArgs, _mods, c) => {
   const ctx = c.ctx;
+  const args = rawArgs.map((a) => resolveDriverElement(ctx.graph, a));
   return function* (input) {
     let first = true;
     for (const t of input) {

@@ -45,36 +45,49 @@ function makeReducer(kind: string): Reducer {
       let n = 0;
       return { add: (_v, b) => void (n += b), result: () => n };
     }
+    // Nulls are skipped; only nulls reduce to null (TinkerPop 3.7), nothing at all to no result.
     case 'sum': {
       let s = 0;
       let any = false;
+      let sawNull = false;
       return {
         add: (v, b) => {
-          if (v === null || v === undefined) return;
+          if (v === null || v === undefined) {
+            sawNull = true;
+            return;
+          }
           s += numberOf(v, 'sum') * b;
           any = true;
         },
-        result: () => (any ? s : NONE),
+        result: () => (any ? s : sawNull ? null : NONE),
       };
     }
     case 'mean': {
       let s = 0;
       let n = 0;
+      let sawNull = false;
       return {
         add: (v, b) => {
-          if (v === null || v === undefined) return;
+          if (v === null || v === undefined) {
+            sawNull = true;
+            return;
+          }
           s += numberOf(v, 'mean') * b;
           n += b;
         },
-        result: () => (n > 0 ? s / n : NONE),
+        result: () => (n > 0 ? s / n : sawNull ? null : NONE),
       };
     }
     default: {
       const sign = kind === 'min' ? 1 : -1;
       let best: unknown = NONE;
+      let sawNull = false;
       return {
         add: (v) => {
-          if (v === null || v === undefined) return;
+          if (v === null || v === undefined) {
+            sawNull = true;
+            return;
+          }
           if (typeof v === 'number' && Number.isNaN(v)) {
             // NaN is the largest number for max and ignored only when something else exists for min.
             if (best === NONE || (sign < 0 && typeof best === 'number')) best = sign < 0 ? v : best === NONE ? v : best;
@@ -82,7 +95,7 @@ function makeReducer(kind: string): Reducer {
           }
           if (best === NONE || (typeof best === 'number' && Number.isNaN(best) && sign > 0) || sign * compareValues(v, best) < 0) best = v;
         },
-        result: () => best,
+        result: () => (best === NONE && sawNull ? null : best),
       };
     }
   }

@@ -48,7 +48,9 @@ function stringStep(name: string, fn: (s: string, args: unknown[]) => unknown, o
     const args = withoutScope(rawArgs);
     const apply = (x: unknown): unknown => {
       if (x === null || x === undefined) return null;
-      if (typeof x !== 'string' && !options.acceptAny) stepError(name, `The ${name}() step can only take string as argument, encountered ${typeName(x)}`);
+      if (typeof x !== 'string' && !options.acceptAny) {
+        stepError(name, local ? `The ${name}(local) step can only take string or list of strings, encountered ${typeName(x)}` : `The ${name}() step can only take string as argument, encountered ${typeName(x)}`);
+      }
       return fn(x as string, args);
     };
     return function* (input) {
@@ -68,8 +70,7 @@ const compileAsString: StepCompiler = (rawArgs, _mods, c) => {
       const obj = t.obj;
       if (local && (Array.isArray(obj) || obj instanceof Set)) yield t.split([...obj].map((x) => (x === null ? null : toJavaString(x))), c.ctx.trackPath);
       else {
-        if (obj === null || obj === undefined) stepError('asString', 'The asString() step cannot be applied to null');
-        yield t.split(toJavaString(obj), c.ctx.trackPath);
+        yield t.split(obj === null || obj === undefined ? null : toJavaString(obj), c.ctx.trackPath);
       }
     }
   };

@@ -155,6 +155,8 @@ export function compareValues(a: unknown, b: unknown): number {
 
 /** Values that `P.lt/gt/lte/gte` may compare: numbers with numbers, strings with strings ... */
 export function areComparable(a: unknown, b: unknown): boolean {
+  // null compares equal to null (TinkerPop 3.6+ comparability), and to nothing else.
+  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
   if (a === null || a === undefined || b === null || b === undefined) return false;
   const ra = typeRank(a);
   if (ra !== typeRank(b)) return false;
