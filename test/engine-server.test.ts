@@ -113,6 +113,24 @@ describe('Gremlin server endpoint', () => {
     });
   }
 
+  for (const mimeType of ['application/vnd.graphbinary-v1.0', 'application/vnd.gremlin-v3.0+json']) {
+    it(`carries typed values both ways (${mimeType})`, async () => {
+      const connection = new DriverRemoteConnection(server.url, { mimeType });
+      try {
+        const g = traversal().withRemote(connection);
+        const date = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
+        const values = [date, 1.5, 3_000_000_000, -7, true, 'text', null, [1, 'a'], new Map<unknown, unknown>([['k', 1], [2, 'v']])];
+        const results = await g.inject(...values).toList();
+        expect(canonical(results)).toEqual(canonical(values));
+        expect(await g.inject(Number.NaN, Number.POSITIVE_INFINITY).toList()).toEqual([Number.NaN, Number.POSITIVE_INFINITY]);
+        expect(await g.V().has('age', P.within([27, 29])).values('name').order().toList()).toEqual(['marko', 'vadas']);
+        expect(await g.V().has('name', gremlin.process.TextP.startingWith('jo')).count().toList()).toEqual([1]);
+      } finally {
+        await connection.close();
+      }
+    });
+  }
+
   it('writes through the endpoint and reads the change locally', async () => {
     const connection = new DriverRemoteConnection(server.url);
     try {
