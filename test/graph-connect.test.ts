@@ -10,6 +10,7 @@ import { loadCommand } from '../src/cli/commands/load.js';
 import { queryCommand } from '../src/cli/commands/query.js';
 import { loadConfig } from '../src/config/kit-config.js';
 import { connectGraph } from '../src/graph/connect-graph.js';
+import { createObjectStore } from '../src/lake/create-object-store.js';
 import { toJsonValue } from '../src/graph/to-json-value.js';
 import { requireNeptuneEndpoint } from '../src/graph/neptune-endpoint.js';
 
@@ -83,6 +84,23 @@ describe('connectGraph (local) and the load/query commands', () => {
     expect(await reader.query("g.V('z1').values('name')")).toEqual(['zipped']);
     expect(await reader.g.V('z1').out('knows').id().toList()).toEqual(['z2']);
     await reader.close();
+  });
+
+  it('idgraph load --incremental reads the batch folder of the kit bucket (embedded S3)', async () => {
+    const store = await createObjectStore(loadConfig());
+    const batch = 'datasets/graph/incremental/20260101_000000/';
+    await store.putObject(`${batch}vertices/Thing.csv`, '~id,~label,size:Int\nthing:1,Thing,3\nthing:2,Thing,4\n');
+    await store.putObject(`${batch}edges/near.csv`, '~id,~from,~to,~label\nnear:1,thing:1,thing:2,near\n');
+    await store.close();
+    const result = await cli('load', '--incremental', '20260101_000000', '--json');
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.overallStatus).toMatchObject({ status: 'LOAD_COMPLETED', totalRecords: 3, fullUri: `s3://identity-graph-kit/${batch}` });
+    const conn = await connectGraph(loadConfig());
+    expect(await conn.query("g.V('thing:1').out('near').values('size')")).toEqual([4]);
+    await conn.close();
+    const bad = await cli('load', '--incremental', 'not-a-batch');
+    expect(bad.code).toBe(2);
   });
 
   it('idgraph query prints JSON: elements as {id,label}, maps as objects, numbers as numbers', async () => {
