@@ -7,7 +7,7 @@ import gremlin from 'gremlin';
 import { describe, expect, it } from 'vitest';
 import { DriverCardinalityValue } from '../src/engine/parser/driver-internals.js';
 import { PropertyGraph } from '../src/engine/property-graph.js';
-import { evaluateGremlin, parseGremlin, parseGremlinQuery } from '../src/engine/parser/index.js';
+import { evaluateGremlin, parseGremlin, parseGremlinQueries, parseGremlinQuery } from '../src/engine/parser/index.js';
 
 const { P, TextP, statics: __, t, order, scope, column, direction, cardinality, pop, operator } = gremlin.process;
 const process = gremlin.process as unknown as Record<string, Record<string, gremlin.process.EnumValue>>;
@@ -209,5 +209,9 @@ describe('evaluateGremlin', () => {
     expect(await evaluateGremlin(graph, "g.addV('person').property('name', 'peter').iterate()")).toEqual([]);
     expect(await evaluateGremlin(graph, "g.V().has('name', 'peter').count()")).toEqual([1]);
     await expect(evaluateGremlin(graph, 'g.V().out(')).rejects.toMatchObject({ name: 'GremlinSyntaxError' });
+    // A script of several queries (line breaks or `;`) runs them in order and answers the last.
+    expect(await evaluateGremlin(graph, "g.addV('person').property('name', 'ann').next()\ng.V().has('name', 'ann').count();")).toEqual([1]);
+    expect(parseGremlinQueries('g.V(); g.E()\n g.inject(1)').map((q) => (q.bytecode as unknown as { stepInstructions: unknown[][] }).stepInstructions[0]![0])).toEqual(['V', 'E', 'inject']);
+    expect(() => parseGremlin('g.V() g.E()')).toThrow(/line 1, column 7: expected the end of the query/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { executeToDriver } from '../execute.js';
 import type { PropertyGraph } from '../property-graph.js';
-import { parseGremlinQuery, type TerminalMethod } from './gremlin-parser.js';
+import { parseGremlinQueries, type ParsedGremlin, type TerminalMethod } from './gremlin-parser.js';
 
 export interface EvaluateGremlinOptions {
   /** Values of variables used in the text (Gremlin Server's `bindings`). */
@@ -15,9 +15,19 @@ export interface EvaluateGremlinOptions {
   evaluationTimeoutMs?: number;
 }
 
-/** Parses and runs Gremlin text against `graph`; resolves to the results as a list. */
+/**
+ * Parses and runs Gremlin text against `graph`; resolves to the results as a list. Text holding
+ * several queries (separated by `;` or line breaks) runs them in order and answers with the last
+ * one's results, as Gremlin Server answers a script.
+ */
 export async function evaluateGremlin(graph: PropertyGraph, text: string, options: EvaluateGremlinOptions = {}): Promise<unknown[]> {
-  const { bytecode, terminal } = parseGremlinQuery(text, options.parameters ?? {});
+  const queries = parseGremlinQueries(text, options.parameters ?? {});
+  let results: unknown[] = [];
+  for (const query of queries) results = await runParsedQuery(graph, query, options);
+  return results;
+}
+
+async function runParsedQuery(graph: PropertyGraph, { bytecode, terminal }: ParsedGremlin, options: EvaluateGremlinOptions): Promise<unknown[]> {
   const traversers = (await executeToDriver(
     graph,
     bytecode as unknown as Parameters<typeof executeToDriver>[1],

@@ -57,7 +57,21 @@ export function parseGremlin(text: string, parameters: Record<string, unknown> =
 
 /** Like {@link parseGremlin}, also returning the terminal method the text ended with. */
 export function parseGremlinQuery(text: string, parameters: Record<string, unknown> = {}): ParsedGremlin {
-  return new GremlinParser(tokenizeGremlin(text), parameters).parseQuery();
+  const parser = new GremlinParser(tokenizeGremlin(text), parameters);
+  const query = parser.parseQuery();
+  parser.expectEnd('the end of the query (several queries need evaluateGremlin or parseGremlinQueries)');
+  return query;
+}
+
+/**
+ * Parses a query list (Gremlin.g4's `queryList`): queries one after the other, separated by `;`
+ * or just by a line break, as a notebook cell or a Gremlin Server script may hold them.
+ */
+export function parseGremlinQueries(text: string, parameters: Record<string, unknown> = {}): ParsedGremlin[] {
+  const parser = new GremlinParser(tokenizeGremlin(text), parameters);
+  const queries: ParsedGremlin[] = [parser.parseQuery()];
+  while (!parser.atEnd()) queries.push(parser.parseQuery());
+  return queries;
 }
 
 class GremlinParser {
@@ -117,10 +131,20 @@ class GremlinParser {
     }
     if (this.isPunct(';')) this.advance(1);
     const end = this.peek();
-    if (end.kind !== 'eof') {
+    // Another query may follow (queryList); anything else is out of place here.
+    if (end.kind !== 'eof' && !(end.kind === 'ident' && end.text === 'g')) {
       throw this.error(`expected '.' followed by a step or the end of the query, found ${describe(end)}`, end);
     }
     return terminal ? { bytecode, terminal } : { bytecode };
+  }
+
+  atEnd(): boolean {
+    return this.peek().kind === 'eof';
+  }
+
+  expectEnd(what: string): void {
+    const end = this.peek();
+    if (end.kind !== 'eof') throw this.error(`expected ${what}, found ${describe(end)}`, end);
   }
 
   /** Source instructions: `withStrategies(...)`, `withSideEffect('a', 1)`, `with('key', value)`. */
