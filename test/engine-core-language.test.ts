@@ -19,7 +19,7 @@ describe('engine 3.7 language: strings, lists, dates, math, match, call, strateg
     expect(await g.inject('  a b ').trim().toList()).toEqual(['a b']);
     expect(await g.inject('hello').substring(1, 3).toList()).toEqual(['el']);
     expect(await g.inject('a,b').split(',').toList()).toEqual([['a', 'b']]);
-    expect(await g.V(1).as('v').values('name').concat(' is ').concat(__.select('v').values('age').asString()).toList()).toEqual(['marko is 29']);
+    expect(await g.V(1).as('v').values('name').concat(' is ').concat((__.select('v').values('age') as Loose).asString()).toList()).toEqual(['marko is 29']);
     expect(await g.V(1).format('%{name} is %{age}').toList()).toEqual(['marko is 29']);
     expect(await g.inject('abc').reverse().length().toList()).toEqual([3]);
     expect(await g.inject(['a', null]).replace(scope.local, 'a', 'b').toList()).toEqual([['b', null]]);
