@@ -73,7 +73,7 @@ export interface ToyGraphData {
   vertices: Array<{
     id: ElementId;
     label: string;
-    properties: Array<{ key: string; value: unknown; meta?: Record<string, unknown> }>;
+    properties: Array<{ key: string; value: unknown; id?: ElementId; meta?: Record<string, unknown> }>;
   }>;
   edges: Array<{ id: ElementId; label: string; outV: ElementId; inV: ElementId; properties: Array<[string, unknown]> }>;
 }
@@ -98,7 +98,13 @@ export function parseToyGraph(text: string, file: string): ToyGraphData {
         const meta = property.properties
           ? Object.fromEntries(Object.entries(property.properties).map(([k, v]) => [k, decodeGraphSonValue(v)]))
           : undefined;
-        properties.push(meta ? { key, value: decodeGraphSonValue(property.value), meta } : { key, value: decodeGraphSonValue(property.value) });
+        const propertyId = decodeGraphSonValue(property.id);
+        properties.push({
+          key,
+          value: decodeGraphSonValue(property.value),
+          ...(typeof propertyId === 'number' || typeof propertyId === 'string' ? { id: propertyId } : {}),
+          ...(meta ? { meta } : {}),
+        });
       }
     }
     data.vertices.push({ id, label: vertex.label ?? 'vertex', properties });
@@ -131,7 +137,8 @@ export function fillToyGraph(graph: PropertyGraph, data: ToyGraphData, cardinali
   for (const vertex of data.vertices) {
     const v = graph.addVertex(vertex.id, vertex.label);
     for (const property of vertex.properties) {
-      graph.setVertexProperty(v, property.key, property.value, cardinality, property.meta);
+      // TinkerGraph's own vertex property ids, which some scenarios order or select by.
+      graph.setVertexProperty(v, property.key, property.value, cardinality, property.meta, property.id);
     }
   }
   for (const edge of data.edges) {
