@@ -10,13 +10,13 @@ export function formatConformanceReport(report: ConformanceReport, verbose: bool
   const lines: string[] = [];
   const byFeature = groupBy(report.outcomes, (o) => o.feature);
   const width = Math.max(...[...byFeature.keys()].map((k) => k.length), 10);
-  lines.push(`${'feature'.padEnd(width)}  passed/applicable   rate  skipped`);
+  lines.push(`${'feature'.padEnd(width)}  passed/applicable    rate  skipped`);
   for (const [feature, outcomes] of byFeature) {
     const passed = outcomes.filter((o) => o.status === 'passed').length;
     const applicable = outcomes.filter((o) => o.status !== 'skipped').length;
     const skipped = outcomes.length - applicable;
     lines.push(
-      `${feature.padEnd(width)}  ${`${passed}/${applicable}`.padStart(17)}  ${formatRate(passed, applicable).padStart(5)}  ${skipped > 0 ? skipped : ''}`,
+      `${feature.padEnd(width)}  ${`${passed}/${applicable}`.padStart(17)}  ${formatRate(passed, applicable).padStart(6)}  ${skipped > 0 ? skipped : ''}`,
     );
   }
   const applicable = report.passed + report.failed;
