@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +103,52 @@ describe('openLocalGraph: the persisted local graph', () => {
     const again = await openLocalGraph(config);
     expect(dump(again.graph)).toEqual(before);
     expect(readdirSync(join(config.dataDir, 'graph'))).toEqual([SNAPSHOT_FILE_NAME]);
+  });
+
+  it('a process killed (SIGKILL) in the middle of a save leaves a snapshot that opens, holding one of the saved states', async () => {
+    const dataDir = tempDataDir();
+    const storeModule = join(import.meta.dirname, '..', 'src', 'graph', 'local-graph-store.ts');
+    // The child grows the graph by 20,000 vertices per round and saves after each round.
+    const code = `
+      const { openLocalGraph } = await import(${JSON.stringify(storeModule)});
+      const store = await openLocalGraph({ dataDir: process.env.CRASH_DATA_DIR });
+      for (let round = 0; ; round++) {
+        for (let i = 0; i < 20000; i++) {
+          const v = store.graph.addVertex('v:' + round + ':' + i, 'Thing');
+          store.graph.setVertexProperty(v, 'text', 'some text for round ' + round);
+        }
+        await store.save();
+        process.stdout.write('saved ' + store.graph.vertexCount + '\\n');
+      }`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      env: { ...process.env, CRASH_DATA_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const saved: number[] = [];
+    child.stdout.on('data', (chunk: Buffer) => saved.push(...[...chunk.toString().matchAll(/saved (\d+)/g)].map((m) => Number(m[1]))));
+    const graphDir = join(dataDir, 'graph');
+    const caughtMidSave = await new Promise<boolean>((resolve) => {
+      const started = Date.now();
+      const timer = setInterval(() => {
+        let names: string[] = [];
+        try {
+          names = readdirSync(graphDir);
+        } catch {
+          // not created yet
+        }
+        const midSave = saved.length >= 2 && names.some((n) => n.includes('.tmp-'));
+        if (midSave || Date.now() - started > 45_000) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve(midSave);
+        }
+      }, 2);
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(caughtMidSave).toBe(true);
+    const reopened = await openLocalGraph({ dataDir });
+    expect(saved).toContain(reopened.graph.vertexCount);
+    expect(readdirSync(graphDir)).toEqual([SNAPSHOT_FILE_NAME]); // the dead process's temp file is gone
   });
 
   it('refuses a truncated or foreign snapshot with an error naming the file', async () => {
