@@ -10,7 +10,8 @@ import type { CliCommand, CliIo } from '../cli-command.js';
 
 /** Marks a folder as the demo's own, so a re-run may wipe it and nothing else. */
 const DEMO_MARKER = '.idgraph-demo';
-export const DEFAULT_DEMO_DIR = 'idgraph-demo';
+/** Inside the kit's default data dir, which .gitignore already keeps out of the repository. */
+export const DEFAULT_DEMO_DIR = '.idgraph/demo';
 
 export interface DemoOptions {
   dataDir: string;
