@@ -187,6 +187,22 @@ describe('Gremlin server endpoint', () => {
         .submit('g.V().repeat(both()).times(12).path().count()', {}, { evaluationTimeout: 1 } as never)
         .catch((error: unknown) => error);
       expect(slow).toMatchObject({ statusCode: 598 });
+      const connection = new DriverRemoteConnection(server.url);
+      try {
+        const slowBytecode = await traversal()
+          .withRemote(connection)
+          .with_('evaluationTimeout', 1)
+          .V()
+          .repeat(__.both())
+          .times(12)
+          .path()
+          .count()
+          .toList()
+          .catch((error: unknown) => error);
+        expect(slowBytecode).toMatchObject({ statusCode: 598 });
+      } finally {
+        await connection.close();
+      }
       const after = await client.submit('g.V().count()');
       expect(after.toArray()).toEqual([6]);
     } finally {

@@ -152,8 +152,11 @@ async function runRequest(request: GremlinRequest, options: GremlinServerOptions
       if (!(bytecode instanceof gremlin.process.Bytecode)) {
         throw new RequestError(StatusCode.invalidRequestArguments, 'the bytecode op needs a gremlin argument of type Bytecode');
       }
+      // `g.with('evaluationTimeout', ms)` travels as an OptionsStrategy; Gremlin Server honours it.
+      const requested = readOptionsTimeout(bytecode);
+      const bytecodeOptions = requested === undefined ? evaluationOptions : { evaluationTimeoutMs: requested };
       // Bytecode requests are answered with traversers (object and bulk), as Gremlin Server does.
-      return executeToDriver(options.graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], evaluationOptions);
+      return executeToDriver(options.graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], bytecodeOptions);
     }
     case 'eval': {
       const script = request.args.gremlin;
@@ -166,6 +169,20 @@ async function runRequest(request: GremlinRequest, options: GremlinServerOptions
     default:
       throw new RequestError(StatusCode.invalidRequestArguments, `unsupported op "${request.op}" (supported: bytecode, eval)`);
   }
+}
+
+/** The evaluation timeout an OptionsStrategy in the bytecode's source instructions asks for. */
+function readOptionsTimeout(bytecode: gremlin.process.Bytecode): number | undefined {
+  const { sourceInstructions } = bytecode as unknown as { sourceInstructions: unknown[][] };
+  for (const [name, ...args] of sourceInstructions) {
+    if (name !== 'withStrategies') continue;
+    for (const strategy of args as Array<{ fqcn?: string; configuration?: Record<string, unknown> }>) {
+      if (!strategy?.fqcn?.endsWith('.OptionsStrategy')) continue;
+      const timeout = strategy.configuration?.evaluationTimeout ?? strategy.configuration?.scriptEvaluationTimeout;
+      if (timeout !== undefined && Number(timeout) > 0) return Number(timeout);
+    }
+  }
+  return undefined;
 }
 
 function readBindings(bindings: unknown): Record<string, unknown> {
