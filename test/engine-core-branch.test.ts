@@ -6,7 +6,14 @@ describe('engine branch steps', () => {
   const g = modernSource();
   it('repeat with times / until / emit, before and after, and loops()', async () => {
     expect(await g.V(1).repeat(__.out()).times(2).values('name').toList()).toEqual(['ripple', 'lop']);
-    expect(await g.V(1).repeat(__.out()).emit().values('name').toList()).toEqual(['vadas', 'josh', 'ripple', 'lop', 'lop']);
+    // Without paths, repeat() runs loop by loop (breadth-first), as TinkerPop's reference shows it.
+    expect(await g.V(1).repeat(__.out()).emit().values('name').toList()).toEqual(['vadas', 'josh', 'lop', 'ripple', 'lop']);
+    // With paths, depth-first, one path at a time.
+    expect(await g.V(1).repeat(__.out()).emit().path().by('name').count().toList()).toEqual([5]);
+    // Breadth-first with bulking: equal traversers merge, counts stay exact.
+    const unrolled = await g.V().both().both().both().both().both().both().count().toList();
+    expect(await g.V().repeat(__.both()).times(6).count().toList()).toEqual(unrolled);
+    expect(unrolled).toEqual([1014]);
     expect(await g.V(1).emit().repeat(__.out()).times(1).values('name').toList()).toEqual(['marko', 'vadas', 'josh', 'lop']);
     expect(await g.V(1).repeat(__.out()).until(__.outE().count().is(0)).values('name').toList()).toEqual(['vadas', 'ripple', 'lop', 'lop']);
     expect(await g.V(1).until(__.hasLabel('software')).repeat(__.out()).values('name').toList()).toEqual(['ripple', 'lop', 'lop']);

@@ -71,13 +71,63 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
       yield* iterate(r);
     }
   }
+  if (ctx.trackPath) {
+    // Paths are tracked: depth-first, one traverser at a time, keeping each path.
+    return function* (input) {
+      for (const t of input) {
+        const frame: LoopFrame = { name, count: 0, prev: t.loops };
+        yield* iterate(t.withLoops(frame));
+      }
+    };
+  }
+  // No paths: breadth-first, one loop at a time, merging equal traversers into one with a bulk
+  // (TinkerPop's bulking), so repeat(out()).times(8).count() costs per distinct vertex, not per path.
   return function* (input) {
-    for (const t of input) {
-      const frame: LoopFrame = { name, count: 0, prev: t.loops };
-      yield* iterate(t.withLoops(frame));
+    let level: Traverser[] = [];
+    for (const t of input) level.push(t.withLoops({ name, count: 0, prev: t.loops }));
+    while (level.length > 0) {
+      checkDeadline(ctx);
+      const active: Traverser[] = [];
+      for (const t of level) {
+        if (untilPre && untilPre(t)) {
+          yield pop(t);
+          continue;
+        }
+        if (emitPre && emitPre(t)) yield pop(t);
+        active.push(t);
+      }
+      const merged = new Map<string, Traverser>();
+      const next: Traverser[] = [];
+      for (const r0 of body.run(active)) {
+        const r = increment(r0);
+        if (untilPost && untilPost(r)) {
+          yield pop(r);
+          continue;
+        }
+        if (emitPost && emitPost(r)) yield pop(r);
+        if (r.sack !== undefined) {
+          next.push(r);
+          continue;
+        }
+        const key = hashKey(r.obj) + loopKey(r.loops);
+        const found = merged.get(key);
+        if (found) found.bulk += r.bulk;
+        else {
+          const copy = r.withBulk(r.bulk);
+          merged.set(key, copy);
+          next.push(copy);
+        }
+      }
+      level = next;
     }
   };
 };
+
+function loopKey(frame: LoopFrame | null): string {
+  let key = '';
+  for (let f = frame; f; f = f.prev) key += '|' + (f.name ?? '') + ':' + f.count;
+  return key;
+}
 
 const BARRIERS = new Set(['count', 'sum', 'min', 'max', 'mean', 'fold', 'group', 'groupCount', 'order', 'dedup', 'aggregate', 'cap', 'barrier', 'tail', 'sample', 'range', 'limit', 'skip', 'tree']);
 
