@@ -109,6 +109,7 @@ describe('buildTransformSql', () => {
   it('names view columns so that neither engine needs quoting', () => {
     expect(toViewColumnName('user-agent')).toBe('user_agent');
     expect(toViewColumnName('Session ID')).toBe('session_id');
+    expect(toViewColumnName('1st')).toBe('_1st');
   });
 });
 

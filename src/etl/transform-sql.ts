@@ -19,7 +19,8 @@ export interface TransformStatement {
  * The SQL subset used here behaves the same in DuckDB and Spark SQL (Glue 4/5, ANSI mode off):
  * `WITH`, `SELECT DISTINCT`, `UNION`/`UNION ALL`, `LEFT JOIN`, `ROW_NUMBER() OVER (PARTITION BY
  * .. ORDER BY .. NULLS LAST)` (the NULLS order is spelled out: the engines' defaults differ),
- * `CASE WHEN`, `COALESCE`, `NULLIF`, `REPLACE`, `DATE_TRUNC('second', ..)`, the `||`
+ * `COALESCE`, `NULLIF`, `REPLACE`, `DATE_TRUNC('second', ..)`, `md5(string)` (lower-case hex of
+ * the UTF-8 bytes in both), the `||`
  * operator (not `concat()`, which skips NULLs in DuckDB but not in Spark), `CAST(.. AS STRING |
  * BIGINT | DATE | TIMESTAMP)`, single-quoted literals without quotes or backslashes inside
  * (the model's label rules guarantee that), and unquoted lower-case identifiers.
@@ -27,10 +28,12 @@ export interface TransformStatement {
 
 /**
  * Name of a source column inside the SQL views: lower case, anything but [a-z0-9_] replaced
- * by `_` (`user-agent` → `user_agent`), so it needs no quoting in either engine.
+ * by `_` (`user-agent` → `user_agent`), `_` in front of a leading digit, so it needs no
+ * quoting in either engine.
  */
 export function toViewColumnName(column: string): string {
-  return column.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const name = column.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return /^[a-z_]/.test(name) ? name : `_${name}`;
 }
 
 /** View name of a dataset in the SQL: the dataset name itself (validated plain). */
