@@ -131,6 +131,24 @@ describe('Gremlin server endpoint', () => {
     });
   }
 
+  it('answers Gremlin text over HTTP (POST and GET) as GraphSON 3', async () => {
+    const post = await fetch(server.httpUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ gremlin: 'g.V(vid).out("knows").values("name").order()', bindings: { vid: 1 } }),
+    });
+    expect(post.status).toBe(200);
+    const body = (await post.json()) as { status: { code: number }; result: { data: unknown } };
+    expect(body.status.code).toBe(200);
+    expect(new gremlin.structure.io.GraphSONReader().read(body.result.data)).toEqual(['josh', 'vadas']);
+    const get = await fetch(`${server.httpUrl}?gremlin=${encodeURIComponent('g.V().count()')}`);
+    expect(new gremlin.structure.io.GraphSONReader().read(((await get.json()) as { result: { data: unknown } }).result.data)).toEqual([6]);
+    const bad = await fetch(server.httpUrl, { method: 'POST', body: JSON.stringify({ gremlin: 'g.V(' }) });
+    expect(bad.status).toBe(500);
+    expect(await bad.json()).toMatchObject({ 'Exception-Class': 'GremlinSyntaxError' });
+    expect((await fetch(server.httpUrl, { method: 'POST', body: 'not json' })).status).toBe(400);
+  });
+
   it('writes through the endpoint and reads the change locally', async () => {
     const connection = new DriverRemoteConnection(server.url);
     try {

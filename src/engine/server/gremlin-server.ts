@@ -6,9 +6,10 @@
  * each frame is `{mime length byte}{mime type}{request}`; requests in GraphBinary 1.0 or GraphSON
  * 3.0; ops `bytecode` (processor `traversal`) and `eval` (Gremlin text, read by the kit's parser);
  * results in batches — 206 partial content, then 200 (or 204 when there is nothing) — and errors
- * as 597 (evaluation), 598 (timeout), 499/498 (bad request) or 500 with a message.
- * No authentication is asked for.
+ * as 597 (evaluation), 598 (timeout), 499/498 (bad request) or 500 with a message. The same port
+ * answers Gremlin Server's HTTP endpoint (http-endpoint.ts). No authentication is asked for.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import gremlin from 'gremlin';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -17,6 +18,7 @@ import type { PropertyGraph } from '../property-graph.js';
 import { evaluateGremlin } from '../parser/evaluate-gremlin.js';
 import { peekGraphBinaryRequestId, readGraphBinaryRequest, writeGraphBinaryResponse } from './graphbinary-messages.js';
 import { peekGraphSonRequestId, readGraphSonRequest, writeGraphSonResponse } from './graphson-messages.js';
+import { handleHttpRequest } from './http-endpoint.js';
 import {
   GRAPHBINARY_MIME_TYPE,
   GRAPHSON3_MIME_TYPE,
@@ -41,6 +43,8 @@ export interface GremlinServerOptions {
 export interface GremlinServerHandle {
   /** `ws://host:port/gremlin`, ready for `new DriverRemoteConnection(url)`. */
   url: string;
+  /** `http://host:port/gremlin`: Gremlin Server's HTTP endpoint (POST `{"gremlin": "..."}`). */
+  httpUrl: string;
   port: number;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
@@ -70,10 +74,18 @@ CODECS['application/json'] = CODECS[GRAPHSON3_MIME_TYPE]!;
 /** Starts the endpoint; resolves once it listens. */
 export async function startGremlinServer(options: GremlinServerOptions): Promise<GremlinServerHandle> {
   const host = options.host ?? '127.0.0.1';
-  const server = new WebSocketServer({ host, port: options.port ?? 0 });
+  // One port for both protocols, as Gremlin Server: WebSocket upgrades, and plain HTTP requests.
+  const httpServer = createServer((request, response) => {
+    handleHttpRequest(request, response, options.graph, options.evaluationTimeoutMs).catch(() => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+  const server = new WebSocketServer({ server: httpServer });
   await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
+    httpServer.once('listening', resolve);
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, host);
   });
   server.on('connection', (socket) => {
     let queue: Promise<void> = Promise.resolve();
@@ -85,14 +97,18 @@ export async function startGremlinServer(options: GremlinServerOptions): Promise
     // A broken client must never bring the server down.
     socket.on('error', () => socket.terminate());
   });
-  const port = (server.address() as AddressInfo).port;
+  const port = (httpServer.address() as AddressInfo).port;
+  const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}/gremlin`,
+    url: `ws://${authority}/gremlin`,
+    httpUrl: `http://${authority}/gremlin`,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const client of server.clients) client.terminate();
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close();
+        httpServer.closeAllConnections();
+        httpServer.close((error) => (error ? reject(error) : resolve()));
       }),
   };
 }
