@@ -77,6 +77,13 @@ describe('openLocalGraph: the persisted local graph', () => {
     await writer.save();
     expect(reader.isStale()).toBe(true);
     expect(writer.isStale()).toBe(false);
+    // Saving the stale copy would drop the writer's vertex: refused unless forced.
+    reader.graph.addVertex('r', 'R');
+    const refused = await reader.save().catch((e: Error) => e);
+    expect((refused as Error).name).toBe('OperationFailedError');
+    expect((await openLocalGraph(config)).graph.getVertex('v')).toBeDefined();
+    await reader.save({ force: true });
+    expect((await openLocalGraph(config)).graph.getVertex('v')).toBeUndefined();
   });
 
   it('a save that dies half-way leaves the previous snapshot in place and openable', async () => {

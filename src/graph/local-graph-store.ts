@@ -10,18 +10,28 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KitConfig } from '../config/kit-config.js';
+import { OperationFailedError, kitMessage } from '../errors.js';
 import { PropertyGraph } from '../engine/property-graph.js';
 import { readGraphSnapshot, writeGraphSnapshot, type WriteSnapshotOptions } from './graph-snapshot.js';
 
 export const SNAPSHOT_FILE_NAME = 'graph.snapshot';
+
+export interface SaveOptions extends WriteSnapshotOptions {
+  /** Overwrite a snapshot another process saved since this store read it. */
+  force?: boolean;
+}
 
 export interface LocalGraphStore {
   /** The graph in memory; change it, then `save()`. */
   readonly graph: PropertyGraph;
   /** The snapshot file. */
   readonly path: string;
-  /** Writes the graph atomically; returns the snapshot's size in bytes. */
-  save(options?: WriteSnapshotOptions): Promise<number>;
+  /**
+   * Writes the graph atomically; returns the snapshot's size in bytes. Refuses (OperationFailedError)
+   * when another process replaced the snapshot since this store read or wrote it — saving would
+   * silently drop that process's changes — unless `force` is set.
+   */
+  save(options?: SaveOptions): Promise<number>;
   /** True when the file on disk was replaced (by another process) since this store read or wrote it. */
   isStale(): boolean;
 }
@@ -64,7 +74,15 @@ export async function openLocalGraph(config: Pick<KitConfig, 'dataDir'>): Promis
   return {
     graph,
     path,
-    async save(options?: WriteSnapshotOptions): Promise<number> {
+    async save(options?: SaveOptions): Promise<number> {
+      if (!options?.force && fileStamp(path) !== stamp) {
+        throw new OperationFailedError(
+          kitMessage(
+            'local-graph',
+            `${path} was replaced by another process since this graph was read: reopen it (openLocalGraph) and redo the change, or save with { force: true }`,
+          ),
+        );
+      }
       const temp = `${path}.tmp-${process.pid}`;
       const fd = openSync(temp, 'w');
       let bytes: number;
