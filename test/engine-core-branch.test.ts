@@ -15,8 +15,8 @@ describe('engine branch steps', () => {
     expect(await g.V().repeat(__.both()).times(6).count().toList()).toEqual(unrolled);
     expect(unrolled).toEqual([1014]);
     expect(await g.V(1).emit().repeat(__.out()).times(1).values('name').toList()).toEqual(['marko', 'vadas', 'josh', 'lop']);
-    expect(await g.V(1).repeat(__.out()).until(__.outE().count().is(0)).values('name').toList()).toEqual(['vadas', 'ripple', 'lop', 'lop']);
-    expect(await g.V(1).until(__.hasLabel('software')).repeat(__.out()).values('name').toList()).toEqual(['ripple', 'lop', 'lop']);
+    expect(await g.V(1).repeat(__.out()).until(__.outE().count().is(0)).values('name').toList()).toEqual(['vadas', 'lop', 'ripple', 'lop']);
+    expect(await g.V(1).until(__.hasLabel('software')).repeat(__.out()).values('name').toList()).toEqual(['lop', 'ripple', 'lop']);
     expect(await g.V(1).repeat(__.out()).until(__.loops().is(2)).values('name').toList()).toEqual(['ripple', 'lop']);
     expect(await g.V(1).times(0).repeat(__.out()).values('name').toList()).toEqual(['marko']);
   });
