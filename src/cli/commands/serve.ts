@@ -29,7 +29,7 @@ export async function serveLocalGraph(config: Pick<KitConfig, 'dataDir'>, option
   });
   io.stderr(`idgraph serve: ${graph.vertexCount} vertices, ${graph.edgeCount} edges from ${store.path}\n`);
   io.stdout(`${server.url}\n`);
-  io.stderr('idgraph serve: connect with new DriverRemoteConnection(url) or %%gremlin; Ctrl-C stops\n');
+  io.stderr(`idgraph serve: connect with new DriverRemoteConnection(url) or %%gremlin; HTTP: POST {"gremlin": "..."} to ${server.httpUrl}; Ctrl-C stops\n`);
   await shutdown;
   await server.close();
   if (graph.version === versionAtStart) return 0;
@@ -70,8 +70,9 @@ export const serveCommand: CliCommand = {
 
 Serves the persisted local graph (IDGRAPH_DATA_DIR/graph) over Gremlin Server's WebSocket protocol
 (GraphBinary and GraphSON 3; bytecode and Gremlin text), so the gremlin driver's
-DriverRemoteConnection, graph-notebook's %%gremlin or the Gremlin console can query it. Prints the
-URL (ws://host:port/gremlin) on stdout. Runs until Ctrl-C; changes made by clients are then saved.
+DriverRemoteConnection, graph-notebook's %%gremlin or the Gremlin console can query it; the same
+port answers HTTP (POST {"gremlin": "..."} to http://host:port/gremlin). Prints the WebSocket URL
+(ws://host:port/gremlin) on stdout. Runs until Ctrl-C; changes made by clients are then saved.
 
   --port        port to listen on (default 8182; 0 picks a free port)
   --host        interface to listen on (default 127.0.0.1: not reachable from other machines)
