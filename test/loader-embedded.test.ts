@@ -30,6 +30,17 @@ describe('embedded loader into the persisted graph', () => {
     expect(statSync(store.path, { bigint: true }).mtimeNs).toBe(written);
   });
 
+  it('refuses to load into a copy of the graph another process has replaced since', async () => {
+    const sources = await listDirectorySources(join(corpus, 'gzip'));
+    const stale = await openLocalGraph({ dataDir });
+    const other = await openLocalGraph({ dataDir });
+    other.graph.addVertex('other', 'Other');
+    await other.save();
+    const error = await loadSourcesIntoGraph(stale, sources, 'gzip').catch((e: Error) => e);
+    expect((error as Error).name).toBe('OperationFailedError');
+    expect(stale.graph.getVertex('z1')).toBeUndefined(); // nothing was loaded
+  });
+
   it('names the folder when it cannot be read', async () => {
     const error = await listDirectorySources(join(corpus, 'missing')).catch((e: Error) => e);
     expect((error as Error).name).toBe('NotFoundError');

@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
+import { InvalidInputError, NotFoundError, OperationFailedError, kitMessage } from '../errors.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import type { LocalGraphStore } from '../graph/local-graph-store.js';
 import { loadGremlinCsvFiles, type CsvFileSource } from './gremlin-csv-load.js';
@@ -74,6 +74,12 @@ export async function loadSourcesIntoGraph(
   uri: string,
   options: Omit<LoadOptions, 'prefix'> & { now?: () => number } = {},
 ): Promise<LoadStatus> {
+  if (graphStore.isStale()) {
+    // Checked before loading, not only at save: a long load into an outdated copy would be lost.
+    throw new OperationFailedError(
+      kitMessage(EMBEDDED_LOADER_NAME, `${graphStore.path} was replaced by another process since it was opened: reopen it (openLocalGraph) and load again`),
+    );
+  }
   const versionBefore = graphStore.graph.version;
   const status = await loadGremlinCsvFiles(graphStore.graph, sources, {
     uri,
