@@ -17,10 +17,10 @@ describe('embedded loader into the persisted graph', () => {
     const progress: LoadProgress[] = [];
     const first = await loadSourcesIntoGraph(store, sources, 'valid', { onProgress: (p) => progress.push(p) });
     expect(first.overallStatus.status).toBe('LOAD_COMPLETED');
-    expect(progress.map((p) => [p.fileName.split('/').slice(-2).join('/'), p.status, p.recordsDone])).toEqual([
-      ['vertices/city.csv', 'LOAD_COMPLETED', 2],
-      ['vertices/person.csv', 'LOAD_COMPLETED', 4],
-      ['edges/lives-in.csv', 'LOAD_COMPLETED', 3],
+    expect(progress.map((p) => [p.fileName.split('/').slice(-2).join('/'), p.status, p.recordsDone, p.fileRecordsDone])).toEqual([
+      ['vertices/city.csv', 'LOAD_COMPLETED', 2, 2],
+      ['vertices/person.csv', 'LOAD_COMPLETED', 6, 4],
+      ['edges/lives-in.csv', 'LOAD_COMPLETED', 9, 3],
     ]);
     const written = statSync(store.path, { bigint: true }).mtimeNs;
     expect((await openLocalGraph({ dataDir })).graph.vertexCount).toBe(5);

@@ -126,7 +126,7 @@ export async function loadGremlinCsvFiles(
       continue;
     }
     const fileStarted = now();
-    const loader = new FileLoader(graph, file, feed, errorLogs, options);
+    const loader = new FileLoader(graph, file, feed, errorLogs, options, overall.totalRecords);
     try {
       await loader.run();
     } catch (error) {
@@ -138,7 +138,7 @@ export async function loadGremlinCsvFiles(
     for (const key of ['totalRecords', 'totalDuplicates', 'parsingErrors', 'datatypeMismatchErrors', 'insertErrors'] as const) {
       overall[key] += feed[key];
     }
-    options.onProgress?.({ fileName: file.uri, recordsDone: feed.totalRecords, status: feed.status });
+    options.onProgress?.({ fileName: file.uri, recordsDone: overall.totalRecords, fileRecordsDone: feed.totalRecords, status: feed.status });
   }
   overall.totalTimeSpent = Math.round((now() - started) / 1000);
   // Neptune's documented final statuses (https://docs.aws.amazon.com/neptune/latest/userguide/loader-message.html)
@@ -176,6 +176,8 @@ class FileLoader {
     private readonly feed: FeedStatus,
     private readonly errorLogs: LoadErrorLog[],
     private readonly options: GremlinCsvLoadOptions,
+    /** Records of the files loaded before this one (progress counts the whole load). */
+    private readonly recordsBefore: number,
   ) {}
 
   /** True once the header was refused: the rest of the file is not read. */
@@ -216,7 +218,12 @@ class FileLoader {
     if (this.header!.kind === 'vertex') this.loadVertex(record);
     else this.loadEdge(record);
     if ((this.recordNum & (PROGRESS_EVERY - 1)) === 0) {
-      this.options.onProgress?.({ fileName: this.file.uri, recordsDone: this.recordNum, status: 'LOAD_IN_PROGRESS' });
+      this.options.onProgress?.({
+        fileName: this.file.uri,
+        recordsDone: this.recordsBefore + this.recordNum,
+        fileRecordsDone: this.recordNum,
+        status: 'LOAD_IN_PROGRESS',
+      });
     }
   }
 

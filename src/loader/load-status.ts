@@ -57,9 +57,12 @@ export interface LoadStatus {
 }
 
 export interface LoadProgress {
-  /** File being loaded, `s3://bucket/key`. */
+  /** File (embedded loader) or source folder (Neptune job) being loaded, `s3://bucket/key`. */
   fileName: string;
+  /** Records processed so far in this load (embedded: all files so far; Neptune: the job's count). */
   recordsDone: number;
+  /** Records of this file so far (embedded loader only). */
+  fileRecordsDone?: number;
   status: string;
 }
 

@@ -16,7 +16,10 @@ function createProgressPrinter(io: CliIo): (p: LoadProgress) => void {
     const now = Date.now();
     if (p.status === 'LOAD_IN_PROGRESS' && now - last < 1000) return;
     last = now;
-    const text = `load: ${p.fileName} ${p.status} ${p.recordsDone} records`;
+    const text =
+      p.fileRecordsDone === undefined
+        ? `load: ${p.fileName} ${p.status} ${p.recordsDone} records`
+        : `load: ${p.fileName} ${p.status} ${p.fileRecordsDone} records (${p.recordsDone} in all)`;
     io.stderr(io.isTty ? `\r${text}\u001b[K${p.status === 'LOAD_IN_PROGRESS' ? '' : '\n'}` : `${text}\n`);
   };
 }
