@@ -18,7 +18,7 @@ interface StructureFields {
   objects: unknown[];
 }
 
-function f(value: unknown): StructureFields {
+function fieldsOf(value: unknown): StructureFields {
   return value as StructureFields;
 }
 
@@ -33,16 +33,16 @@ export function resultEquals(actual: unknown, expected: unknown): boolean {
   }
   if (typeof expected === 'string' || typeof expected === 'boolean') return actual === expected;
   if (expected instanceof Date) return actual instanceof Date && actual.getTime() === expected.getTime();
-  if (expected instanceof structure.Vertex) return actual instanceof structure.Vertex && idEquals(f(actual).id, f(expected).id);
-  if (expected instanceof structure.Edge) return actual instanceof structure.Edge && idEquals(f(actual).id, f(expected).id);
+  if (expected instanceof structure.Vertex) return actual instanceof structure.Vertex && idEquals(fieldsOf(actual).id, fieldsOf(expected).id);
+  if (expected instanceof structure.Edge) return actual instanceof structure.Edge && idEquals(fieldsOf(actual).id, fieldsOf(expected).id);
   if (expected instanceof structure.VertexProperty) {
-    return actual instanceof structure.VertexProperty && f(actual).label === f(expected).label && resultEquals(f(actual).value, f(expected).value);
+    return actual instanceof structure.VertexProperty && fieldsOf(actual).label === fieldsOf(expected).label && resultEquals(fieldsOf(actual).value, fieldsOf(expected).value);
   }
   if (expected instanceof structure.Property) {
-    return actual instanceof structure.Property && f(actual).key === f(expected).key && resultEquals(f(actual).value, f(expected).value);
+    return actual instanceof structure.Property && fieldsOf(actual).key === fieldsOf(expected).key && resultEquals(fieldsOf(actual).value, fieldsOf(expected).value);
   }
   if (expected instanceof structure.Path) {
-    return actual instanceof structure.Path && listEquals(f(actual).objects, f(expected).objects);
+    return actual instanceof structure.Path && listEquals(fieldsOf(actual).objects, fieldsOf(expected).objects);
   }
   if (expected instanceof gp.EnumValue) {
     const e = expected as unknown as { typeName: string; elementName: string };
@@ -132,11 +132,11 @@ export function formatValue(value: unknown, depth = 0): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'boolean') return String(value);
   if (value instanceof Date) return `dt[${value.toISOString()}]`;
-  if (value instanceof structure.Vertex) return `v[${String(f(value).id)}]`;
-  if (value instanceof structure.Edge) return `e[${String(f(value).id)}]`;
-  if (value instanceof structure.VertexProperty) return `vp[${f(value).label}->${formatValue(f(value).value, depth + 1)}]`;
-  if (value instanceof structure.Property) return `p[${f(value).key}->${formatValue(f(value).value, depth + 1)}]`;
-  if (value instanceof structure.Path) return `path[${f(value).objects.map((o) => formatValue(o, depth + 1)).join(', ')}]`;
+  if (value instanceof structure.Vertex) return `v[${String(fieldsOf(value).id)}]`;
+  if (value instanceof structure.Edge) return `e[${String(fieldsOf(value).id)}]`;
+  if (value instanceof structure.VertexProperty) return `vp[${fieldsOf(value).label}->${formatValue(fieldsOf(value).value, depth + 1)}]`;
+  if (value instanceof structure.Property) return `p[${fieldsOf(value).key}->${formatValue(fieldsOf(value).value, depth + 1)}]`;
+  if (value instanceof structure.Path) return `path[${fieldsOf(value).objects.map((o) => formatValue(o, depth + 1)).join(', ')}]`;
   if (value instanceof gp.EnumValue) return `${(value as unknown as { typeName: string }).typeName}.${String(value)}`;
   if (value instanceof ExpectedSet) return `s[${value.items.map((o) => formatValue(o, depth + 1)).join(', ')}]`;
   if (value instanceof Set) return `set[${[...value].map((o) => formatValue(o, depth + 1)).join(', ')}]`;
