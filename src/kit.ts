@@ -3,20 +3,19 @@
  * into the module that owns the step (DESIGN §3), with the services of the configured mode, so a
  * notebook never branches on the mode: the same cell runs on AWS and offline.
  */
-import { rm } from 'node:fs/promises';
 import { createReadStream, existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { GetEngineStatusCommand } from '@aws-sdk/client-neptunedata';
 import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GlueClient } from '@aws-sdk/client-glue';
-import { createCatalog } from './catalog/create-catalog.js';
+import { GetEngineStatusCommand } from '@aws-sdk/client-neptunedata';
 import type { Catalog, CrawlResult } from './catalog/catalog-types.js';
+import { createCatalog } from './catalog/create-catalog.js';
 import { fixTableSchemas, type SchemaFixReport } from './catalog/fix-table-schemas.js';
 import { loadConfig, type KitConfig } from './config/kit-config.js';
 import { readCsvRecords } from './csv/csv-parser.js';
 import { datasetFileName, GROUND_TRUTH_NAME, type DatasetName } from './datagen/dataset-schema.js';
-import { createNeptunedataClient } from './graph/neptune-endpoint.js';
 import { generateDatasets, type GenerateDebugReport } from './datagen/generate-datasets.js';
 import type { GenerateProgress } from './datagen/generate-options.js';
 import { readGroundTruth, type GroundTruth } from './datagen/ground-truth.js';
@@ -25,6 +24,8 @@ import { GLUE_REPORT_NAME, prepareGlueTransform } from './etl/glue-job-spec.js';
 import { runGlueTransform } from './etl/run-glue-transform.js';
 import { runLocalTransform, type TransformProgress } from './etl/run-local-transform.js';
 import type { TransformReport } from './etl/transform-report.js';
+import { connectGraph, type GraphConnection } from './graph/connect-graph.js';
+import { createNeptunedataClient } from './graph/neptune-endpoint.js';
 import { destroyKit, type DestroyResult } from './infra/destroy.js';
 import { provisionAws } from './infra/provision.js';
 import { provisionLocal } from './infra/provision-local.js';
@@ -37,7 +38,6 @@ import type { LoadProgress, LoadStatus } from './loader/load-status.js';
 import { createShow, type Show, type ShowOptions } from './notebook/show.js';
 import type { GraphSource } from './queries/graph-source.js';
 import { createQueryCatalogue, type QueryCatalogue } from './queries/query-catalogue.js';
-import { connectGraph, type GraphConnection } from './graph/connect-graph.js';
 
 export interface KitGenerateOptions {
   /** Default: `config.records`. */
