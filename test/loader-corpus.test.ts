@@ -229,6 +229,12 @@ describe('embedded loader: Neptune Gremlin CSV rules on the corpus', () => {
     expect(graph.getEdge('ze1')!.outV.id).toBe('z1');
   });
 
+  it('fails on the first error by default, as Neptune (failOnError defaults to TRUE)', async () => {
+    const { graph, status } = await loadFixture('wrong-type');
+    expect(status.overallStatus).toMatchObject({ status: 'LOAD_FAILED', datatypeMismatchErrors: 1, totalRecords: 2 });
+    expect([...graph.vertices()].map((v) => v.id)).toEqual(['w1']);
+  });
+
   it('formats per-file counts and the error log as a table', async () => {
     const { status } = await loadFixture('dangling-edge', { failOnError: false });
     const text = formatLoadStatus(status);

@@ -41,6 +41,7 @@ export interface GremlinCsvLoadOptions {
   uri: string;
   /** Id of this load, as Neptune's loadId. */
   loadId: string;
+  /** Stop at the first error (default true, as Neptune's loader). */
   failOnError?: boolean;
   updateSingleCardinalityProperties?: boolean;
   onProgress?: (progress: LoadProgress) => void;
@@ -254,7 +255,7 @@ class FileLoader {
   private fail(errorCode: string, errorMessage: string, recordNum: number, counter: Counter): void {
     this.feed[counter]++;
     this.errorLogs.push({ errorCode, errorMessage, fileName: this.file.uri, recordNum });
-    if (this.options.failOnError) throw new StopLoad();
+    if (this.options.failOnError ?? true) throw new StopLoad();
   }
 
   /** Checks field count and converts every property cell; false (after reporting) when the record is rejected. */

@@ -69,7 +69,7 @@ export interface LoadProgress {
 export interface LoadOptions {
   /** The folder holding `vertices/` and `edges/` (e.g. `datasets/graph/initial/`), or any folder of Gremlin CSV files. */
   prefix: string;
-  /** Stop at the first error (LOAD_FAILED). Neptune's default is true. */
+  /** Stop at the first error (LOAD_FAILED). Default true, as Neptune's loader. */
   failOnError?: boolean;
   /** Neptune's `parallelism` (LOW, MEDIUM, HIGH, OVERSUBSCRIBE); ignored by the embedded loader. */
   parallelism?: 'LOW' | 'MEDIUM' | 'HIGH' | 'OVERSUBSCRIBE';
