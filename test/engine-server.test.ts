@@ -5,7 +5,9 @@
  * Gremlin Server's status codes and the server keeps serving.
  */
 import gremlin from 'gremlin';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { LocalConnection } from '../src/engine/local-connection.js';
 import { driverStrategyClasses } from '../src/engine/parser/driver-internals.js';
 import { evaluateGremlin } from '../src/engine/parser/index.js';
@@ -13,6 +15,9 @@ import { PropertyGraph } from '../src/engine/property-graph.js';
 import { startGremlinServer, type GremlinServerHandle } from '../src/engine/server/index.js';
 
 const { traversal } = gremlin.process;
+const { graphBinaryReader } = createRequire(import.meta.url)('gremlin/lib/structure/io/binary/GraphBinary.js') as {
+  graphBinaryReader: { readResponse(buffer: Buffer): unknown };
+};
 const { P, statics: __, order, t } = gremlin.process;
 const { DriverRemoteConnection, Client } = gremlin.driver;
 
@@ -147,6 +152,31 @@ describe('Gremlin server endpoint', () => {
     expect(bad.status).toBe(500);
     expect(await bad.json()).toMatchObject({ 'Exception-Class': 'GremlinSyntaxError' });
     expect((await fetch(server.httpUrl, { method: 'POST', body: 'not json' })).status).toBe(400);
+  });
+
+  it('answers malformed frames without falling over', async () => {
+    const socket = new WebSocket(server.url);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const replies: Buffer[] = [];
+    socket.on('message', (data: Buffer) => replies.push(data));
+    const mime = (type: string): Buffer => Buffer.concat([Buffer.from([type.length]), Buffer.from(type)]);
+    socket.send(Buffer.alloc(0));
+    socket.send(Buffer.concat([mime('application/x-unknown'), Buffer.from('hello')]));
+    socket.send(Buffer.concat([mime('application/vnd.graphbinary-v1.0'), Buffer.from([0x81, 1, 2, 3])]));
+    socket.send(Buffer.concat([mime('application/vnd.gremlin-v3.0+json'), Buffer.from('{"requestId": "not json')]));
+    while (replies.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    socket.close();
+    const reader = new gremlin.structure.io.GraphSONReader() as unknown as { readResponse(buffer: Buffer): unknown };
+    const binary = replies.slice(0, 3).map((reply) => graphBinaryReader.readResponse(reply) as { status: { code: number } });
+    expect(binary.map((r) => r.status.code)).toEqual([498, 498, 498]);
+    expect((reader.readResponse(replies[3]!) as { status: { code: number } }).status.code).toBe(498);
+    // The server still serves.
+    const client = new Client(server.url, { traversalSource: 'g' });
+    expect((await client.submit('g.V().count()')).toArray()).toEqual([6]);
+    await client.close();
   });
 
   it('writes through the endpoint and reads the change locally', async () => {
