@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/csv/csv-parser.js';
 import { sourceKey } from '../src/lake/dataset-layout.js';
-import { formatTransformReport, runLocalTransform } from '../src/etl/index.js';
+import { GRAPH_MODEL, formatTransformReport, runLocalTransform } from '../src/etl/index.js';
 import { FIXTURES, makeSourceTable, readTree, startEtlTestKit, uploadSourceFolder, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
 
 const PREFIX = 'datasets/graph/initial/';
@@ -243,6 +243,17 @@ describe('runLocalTransform on bad input', () => {
     } finally {
       await replaceSource('transactional', good);
     }
+  });
+
+  it('leaves the target prefix untouched when a statement fails half-way', async () => {
+    // A model whose Email vertices carry the email itself as a Long: the cast fails at run time.
+    const model = structuredClone(GRAPH_MODEL);
+    model.vertices.find((v) => v.label === 'Email')!.sources[0]!.properties.push({ name: 'n', column: 'email', type: 'Long' });
+    await expectUnchangedAfter(
+      () => runLocalTransform({ store: kit.store, catalog: kit.catalog, model, concurrency: 2 }),
+      'OperationFailedError',
+      /\[kit\] \[etl\] writing vertices\/Email\.csv failed: Conversion Error/,
+    );
   });
 
   it('accepts a file that starts with a UTF-8 byte-order mark', async () => {
