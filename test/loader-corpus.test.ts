@@ -235,6 +235,13 @@ describe('embedded loader: Neptune Gremlin CSV rules on the corpus', () => {
     expect([...graph.vertices()].map((v) => v.id)).toEqual(['w1']);
   });
 
+  it('skips blank lines, also before a header (an edge file is still recognised and loaded last)', async () => {
+    const { graph, status } = await loadFixture('blank-lines');
+    expect(status.overallStatus).toMatchObject({ status: 'LOAD_COMPLETED', totalRecords: 3 });
+    expect(status.feeds!.map((f) => f.fullUri.split('/').at(-1))).toEqual(['b-vertices.csv', 'a-edges.csv']);
+    expect(graph.getEdge('be1')!.inV.id).toBe('bv2');
+  });
+
   it('formats per-file counts and the error log as a table', async () => {
     const { status } = await loadFixture('dangling-edge', { failOnError: false });
     const text = formatLoadStatus(status);

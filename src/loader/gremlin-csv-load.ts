@@ -81,9 +81,10 @@ async function readHeaderFields(source: CsvFileSource): Promise<string[] | undef
   let text = '';
   const stream = await source.open();
   for await (const chunk of stream) {
-    text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    // Blank lines before the header are skipped, as the scanner does.
+    text = (text + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))).replace(/^[\r\n]+/, '');
     const eol = text.search(/[\r\n]/);
-    if (eol >= 0 && text.slice(0, eol).trim() !== '') {
+    if (eol >= 0) {
       text = text.slice(0, eol);
       break;
     }
