@@ -113,6 +113,9 @@ describe('connectGraph (local) and the load/query commands', () => {
     expect(JSON.parse(map.stdout)).toEqual([{ name: ['Georgia'], population: [1000000] }]);
     const empty = await cli('query');
     expect(empty.code).toBe(2);
+    const bad = await cli('query', 'g.V(.count()');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^idgraph query: /);
   });
 });
 
