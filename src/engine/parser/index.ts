@@ -1,3 +1,3 @@
-export * from './gremlin-lexer.js';
+export { GremlinSyntaxError, tokenizeGremlin } from './gremlin-lexer.js';
 export * from './gremlin-parser.js';
 export * from './evaluate-gremlin.js';
