@@ -75,18 +75,23 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
     // (bench/etl.bench.ts), and the statements are independent of each other.
     instance = await DuckDBInstance.create(':memory:', { threads: '1' });
     connection = await instance.connect();
-    const sources: TransformSourceReport[] = [];
-    for (const table of tables) {
-      sources.push(await loadSourceTable(connection, store, table, join(work, 'sources'), (detail, done, total) => progress('read', detail, done, total)));
-    }
+    const parallel = Math.max(1, options.concurrency ?? availableParallelism());
+    connections.push(connection);
+    while (connections.length < parallel) connections.push(await instance.connect());
+
+    // The tables are independent: load them side by side, one connection each.
+    const sources: TransformSourceReport[] = new Array(tables.length);
+    let read = 0;
+    const readTotal = tables.length;
+    await forEachConcurrently([...tables.entries()], parallel, async ([index, table], worker) => {
+      sources[index] = await loadSourceTable(connections[worker]!, store, table, join(work, 'sources'), (detail) => progress('read', detail, read, readTotal));
+      progress('read', table.tableName, ++read, readTotal);
+    });
 
     const outDir = join(work, 'graph');
     await mkdir(join(outDir, 'vertices'), { recursive: true });
     await mkdir(join(outDir, 'edges'), { recursive: true });
     const written: (TransformFileReport & { path: string })[] = new Array(statements.length);
-    const parallel = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), statements.length));
-    connections.push(connection);
-    while (connections.length < parallel) connections.push(await instance.connect());
     let done = 0;
     await forEachConcurrently([...statements.entries()], parallel, async ([index, statement], worker) => {
       const path = join(outDir, statement.key);
@@ -165,7 +170,7 @@ async function loadSourceTable(
   store: ObjectStore,
   table: SourceTable,
   dir: string,
-  progress: (detail: string, done: number, total: number) => void,
+  progress: (detail: string) => void,
 ): Promise<TransformSourceReport> {
   await mkdir(dir, { recursive: true });
   const objects = (await store.listObjects(table.prefix)).filter((o) => !o.key.endsWith('/') && o.size > 0);
@@ -187,7 +192,7 @@ async function loadSourceTable(
       throw new InvalidInputError(kitMessage('etl', `table ${table.tableName}: ${uri} ${describeCsvError(error, table)}`), { cause: error });
     }
     await rm(path, { force: true }); // loaded: free the disk for the output files
-    progress(uri, index + 1, objects.length);
+    progress(uri);
   }
   const count = (await connection.runAndReadAll(`SELECT count(*) FROM ${table.view}`)).getRows()[0]![0];
   if (table.known) {
