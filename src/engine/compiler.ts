@@ -137,6 +137,30 @@ function isToStep(args: readonly unknown[]): boolean {
   return first !== undefined && first !== null && typeof first === 'object' && first.typeName === 'Direction';
 }
 
+const START_STEPS = new Set(['V', 'E', 'inject', 'addV', 'addE', 'mergeV', 'mergeE', 'union', 'call', 'io']);
+
+/**
+ * Infix `a.or().b` / `a.and().b` (no arguments) become `or(a, b)` / `and(a, b)`, as TinkerPop's
+ * ConnectiveStrategy does: the left side reaches back to the start step, the right side runs to
+ * the end, and `or` binds looser than `and`.
+ */
+function rewriteConnectives(instructions: readonly Instruction[]): readonly Instruction[] {
+  for (const marker of ['or', 'and']) {
+    const at = instructions.findIndex((ins) => ins[0] === marker && ins.length === 1);
+    if (at < 0) continue;
+    let leftStart = 0;
+    if (instructions.length > 0 && START_STEPS.has(instructions[0]![0] as string)) {
+      leftStart = 1;
+      while (leftStart < at && ['as', 'by', 'with', 'option', 'from', 'to'].includes(instructions[leftStart]![0] as string)) leftStart++;
+    }
+    const left = instructions.slice(leftStart, at);
+    const right = instructions.slice(at + 1);
+    const asBytecode = (steps: readonly Instruction[]): BytecodeLike => ({ sourceInstructions: [], stepInstructions: [...rewriteConnectives(steps)] });
+    return [...instructions.slice(0, leftStart), [marker, asBytecode(left), asBytecode(right)]];
+  }
+  return instructions;
+}
+
 /** Turns bytecode into pipelines, with a table of step compilers. */
 export class Compiler {
   constructor(
@@ -168,7 +192,8 @@ export class Compiler {
     return p;
   }
 
-  compile(instructions: readonly Instruction[]): Pipeline {
+  compile(original: readonly Instruction[]): Pipeline {
+    const instructions = rewriteConnectives(original);
     const stages: Stage[] = [];
     let pending: Modulators['loop'] = [];
     let i = 0;

@@ -7,7 +7,7 @@
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import type { Compiler, Pipeline } from './compiler.js';
 import { isTraversalArg, stepError } from './compiler.js';
-import { MapEntry, PropertyRef, Traverser } from './traverser.js';
+import { EnginePath, MapEntry, PropertyRef, Traverser } from './traverser.js';
 import { compareValues } from './values.js';
 
 /** "No value": what an unproductive child traversal or missing property gives. */
@@ -193,6 +193,7 @@ export function iterateValue(x: unknown): unknown[] | undefined {
   if (Array.isArray(x)) return x;
   if (x instanceof Set) return [...x];
   if (x instanceof Map) return [...x].map(([k, v]) => new MapEntry(k, v));
+  if (x instanceof EnginePath) return x.objects;
   return undefined;
 }
 

@@ -434,7 +434,7 @@ const compileMergeE: StepCompiler = (args, mods, c) => {
       }
       if (matches.length > 0) {
         const onMatch = options.get('onmatch');
-        const updates = matches.map((e) => (onMatch ? onMatch(t.split(e, false)) : undefined));
+        const updates = matches.map((e) => (onMatch ? onMatch(t.obj instanceof Map || Array.isArray(t.obj) ? t : t.split(e, false)) : undefined));
         matches.forEach((e, i) => applyOnMatch(graph, e, updates[i], 'mergeE'));
         for (const e of matches) yield t.split(e, c.ctx.trackPath);
         continue;
