@@ -215,3 +215,30 @@ describe('evaluateGremlin', () => {
     expect(() => parseGremlin('g.V() g.E()')).toThrow(/line 1, column 7: expected the end of the query/);
   });
 });
+
+describe('parseGremlin on damaged text', () => {
+  // Every truncation and one-character change of realistic queries either parses or fails with a
+  // GremlinSyntaxError — never a TypeError or a JavaScript SyntaxError from deep inside.
+  const samples = [
+    'g.withStrategies(new SubgraphStrategy(vertices: __.has("name", P.within("josh", "lop")))).V(vid).local(__.bothE().limit(1))',
+    'g.V().has("age", gt(29).and(lt(35)).negate()).project("a").by(values("name")).order().by(desc).toList()',
+    'g.mergeV([(T.label): "person", name: "marko", id: 1, 3: 1.5d]).option(Merge.onCreate, [:]).iterate()',
+    "g.inject(datetime('2023-08-02T00:00:00Z'), 1..3, {1, 2}, [a: [b: 'c\\'d']], -Infinity, 0x1F, 2.5e3f).dateAdd(hour, -1L)",
+  ];
+  it('fails only with GremlinSyntaxError', () => {
+    const unexpected: string[] = [];
+    for (const sample of samples) {
+      const variants: string[] = [];
+      for (let i = 0; i <= sample.length; i++) variants.push(sample.slice(0, i));
+      for (let i = 0; i < sample.length; i++) for (const c of '()[],.:\'"0-8') variants.push(sample.slice(0, i) + c + sample.slice(i + 1));
+      for (const variant of variants) {
+        try {
+          parseGremlinQueries(variant, { vid: 4 });
+        } catch (error) {
+          if ((error as Error).name !== 'GremlinSyntaxError') unexpected.push(`${variant}: ${(error as Error).name}: ${(error as Error).message}`);
+        }
+      }
+    }
+    expect(unexpected).toEqual([]);
+  });
+});

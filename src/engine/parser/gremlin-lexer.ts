@@ -238,6 +238,9 @@ function readNumber(
   }
   const unsigned = body.replace(/^[-+]/, '');
   // Octal: a leading zero followed by octal digits (Java's rule, kept by Gremlin.g4).
+  if (unsigned.length > 1 && unsigned.startsWith('0') && /[89]/.test(unsigned)) {
+    fail(`invalid octal literal ${text.slice(start, end)} (a leading 0 means octal: digits 0-7)`, start);
+  }
   const magnitude = unsigned.length > 1 && unsigned.startsWith('0') ? BigInt('0o' + unsigned.slice(1)) : BigInt(unsigned);
   return finishInteger(text, start, end, magnitude * BigInt(sign));
 }
