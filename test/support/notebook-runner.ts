@@ -116,6 +116,8 @@ import json, sys, time, traceback
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 
 args = json.loads(sys.argv[1])
 
@@ -139,12 +141,30 @@ def text_of(outputs):
 def stderr_of(outputs):
     return ''.join(o.get('text', '') for o in outputs if o.get('output_type') == 'stream' and o.get('name') == 'stderr')
 
-for path in args['notebooks']:
+def start_kernel():
+    # Started ahead of its notebook: tslab spends seconds loading TypeScript, which then overlaps
+    # with the previous notebook's cells instead of adding to them.
+    km = AsyncKernelManager(kernel_name=args['kernel'])
+    run_sync(km.start_kernel)(cwd=args['cwd'])
+    return km
+
+def stop_kernel(km):
+    if km is not None:
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:
+            pass
+
+paths = args['notebooks']
+next_km = start_kernel() if paths else None
+for position, path in enumerate(paths):
     started = time.time()
+    km = next_km
+    next_km = start_kernel() if position + 1 < len(paths) else None
     result = {'name': path.rsplit('/', 1)[-1], 'ok': True, 'outputs': []}
     try:
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, timeout=args['cellTimeout'], kernel_name=args['kernel'],
+        client = NotebookClient(nb, km=km, timeout=args['cellTimeout'], kernel_name=args['kernel'],
                                 resources={'metadata': {'path': args['cwd']}})
         with client.setup_kernel():
             for index, cell in enumerate(nb.cells):
@@ -167,10 +187,13 @@ for path in args['notebooks']:
     except Exception as error:
         result['ok'] = False
         result['error'] = ''.join(traceback.format_exception(error))
+    finally:
+        stop_kernel(km)
     result['seconds'] = time.time() - started
     print(json.dumps(result), flush=True)
     if not result['ok'] and args['stopOnFailure']:
         break
+stop_kernel(next_km)
 `;
 
 /** Resolves notebook names (`08-Explore-the-Identity-Graph`, with or without .ipynb) to paths. */
