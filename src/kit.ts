@@ -20,8 +20,7 @@ import { generateDatasets, type GenerateDebugReport } from './datagen/generate-d
 import type { GenerateProgress } from './datagen/generate-options.js';
 import { readGroundTruth, type GroundTruth } from './datagen/ground-truth.js';
 import { NotFoundError, kitMessage } from './errors.js';
-import { GLUE_REPORT_NAME, prepareGlueTransform } from './etl/glue-job-spec.js';
-import { runGlueTransform } from './etl/run-glue-transform.js';
+import { runAwsTransform } from './etl/run-aws-transform.js';
 import { runLocalTransform, type TransformProgress } from './etl/run-local-transform.js';
 import type { TransformReport } from './etl/transform-report.js';
 import { connectGraph, type GraphConnection } from './graph/connect-graph.js';
@@ -279,16 +278,12 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       }
       const jobName = config.glueJobName ?? config.stackOutputs.GlueJobName;
       if (!jobName) throw new NotFoundError(kitMessage('glue', 'no Glue job name: provision first (stack output GlueJobName)'));
-      const prepared = await prepareGlueTransform({ store: objectStore, catalog: sourceCatalog, batch: transformOptions.batch });
       const glue = new GlueClient({ region: config.region });
       try {
-        await runGlueTransform({ glue, jobName, arguments: prepared.arguments });
+        return await runAwsTransform({ store: objectStore, catalog: sourceCatalog, glue, jobName, batch: transformOptions.batch });
       } finally {
         glue.destroy();
       }
-      // The Glue job writes the same report the local runner returns next to its output files.
-      const report = await objectStore.getObject(graphPrefix(transformOptions.batch) + GLUE_REPORT_NAME);
-      return JSON.parse(report.toString('utf8')) as TransformReport;
     },
     async load(loadOptions = {}) {
       const loader = createBulkLoader(config, { store: await getStore() });
