@@ -86,3 +86,15 @@ describe('engine map, select and reducing steps', () => {
     expect(await g.withSideEffect('seen', []).V().sideEffect(__.values('name').aggregate('seen')).cap('seen').count(scope.local).toList()).toEqual([6]);
   });
 });
+
+describe('engine tree()', () => {
+  it('folds paths into nested maps, with by() and as a side-effect', async () => {
+    const g = modernSource();
+    const [tree] = (await g.V(1).out().out().tree().by('name').toList()) as Map<string, Map<string, Map<string, unknown>>>[];
+    expect([...tree!.keys()]).toEqual(['marko']);
+    expect([...tree!.get('marko')!.keys()]).toEqual(['josh']);
+    expect([...tree!.get('marko')!.get('josh')!.keys()]).toEqual(['ripple', 'lop']);
+    const [side] = (await g.V(1).out().tree('t').by('name').cap('t').toList()) as Map<string, Map<string, unknown>>[];
+    expect([...side!.get('marko')!.keys()]).toEqual(['vadas', 'josh', 'lop']);
+  });
+});

@@ -129,7 +129,7 @@ export function bytecodeOf(x: unknown): BytecodeLike {
 const ALWAYS_MODULATORS = new Set(['by', 'option', 'with', 'from', 'read', 'write']);
 const LOOP_MODULATORS = new Set(['times', 'until', 'emit']);
 /** Steps whose presence means traversers must carry paths. */
-const PATH_STEPS = new Set(['path', 'simplePath', 'cyclicPath', 'select', 'where', 'match', 'tree', 'as', 'dedup', 'math', 'project', 'addE', 'sack', 'otherV', 'format']);
+const PATH_STEPS = new Set(['path', 'simplePath', 'cyclicPath', 'select', 'where', 'match', 'tree', 'as', 'dedup', 'math', 'project', 'addE', 'sack', 'otherV', 'format', 'tree']);
 
 /** True when the step is a `to(Direction, labels...)` vertex step rather than the `to()` modulator. */
 function isToStep(args: readonly unknown[]): boolean {

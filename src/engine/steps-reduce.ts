@@ -513,7 +513,79 @@ const compileNone: StepCompiler = () =>
     }
   };
 
+/**
+ * tree(): the paths of the traversers folded into a tree — a map from each path object to the
+ * subtree below it (TinkerPop's Tree is a HashMap of the same shape); by() modulators apply to
+ * the path objects in turn. tree('x') keeps it as a side-effect.
+ */
+class TreeSideEffect implements LazySideEffect {
+  readonly root = new Map<unknown, unknown>();
+  private readonly keys = new WeakMap<Map<unknown, unknown>, Map<string, unknown>>();
+  add(objects: unknown[]): void {
+    let node = this.root;
+    for (const o of objects) {
+      let index = this.keys.get(node);
+      if (!index) {
+        index = new Map();
+        this.keys.set(node, index);
+      }
+      const h = hashKey(o);
+      let key = index.get(h);
+      if (key === undefined && !index.has(h)) {
+        key = o;
+        index.set(h, o);
+        node.set(o, new Map());
+      }
+      node = node.get(key) as Map<unknown, unknown>;
+    }
+  }
+  materialize(): Map<unknown, unknown> {
+    return this.root;
+  }
+}
+
+const compileTree: StepCompiler = (args, mods, c) => {
+  const bys = mods.by.map((b) => makeBy(b, c, 'tree'));
+  const key = typeof args[0] === 'string' ? args[0] : undefined;
+  const objectsOf = (t: Traverser): unknown[] | undefined => {
+    const objects: unknown[] = [];
+    for (let n = t.path; n; n = n.prev) objects.push(n.obj);
+    objects.reverse();
+    if (bys.length === 0) return objects;
+    const out: unknown[] = [];
+    for (let i = 0; i < objects.length; i++) {
+      const v = bys[i % bys.length]!.get(t.withObject(objects[i]));
+      if (v === NONE) return undefined;
+      out.push(v);
+    }
+    return out;
+  };
+  if (key !== undefined) {
+    return function* (input) {
+      let tree = c.ctx.sideEffects.get(key);
+      if (!(tree instanceof TreeSideEffect)) {
+        tree = new TreeSideEffect();
+        c.ctx.sideEffects.set(key, tree);
+      }
+      for (const t of input) {
+        const objects = objectsOf(t);
+        if (objects) (tree as TreeSideEffect).add(objects);
+        yield t;
+      }
+    };
+  }
+  return function* (input) {
+    const tree = new TreeSideEffect();
+    for (const t of input) {
+      const objects = objectsOf(t);
+      if (objects) tree.add(objects);
+    }
+    yield fresh(c, tree.materialize());
+  };
+};
+
 export const reduceSteps: Record<string, StepCompiler> = {
+  tree: compileTree,
   none: compileNone,
   discard: compileNone,
   count: reducingStep('count'),
