@@ -179,6 +179,23 @@ describe('Gremlin server endpoint', () => {
     await client.close();
   });
 
+  it('speaks GraphSON 2.0 too (collections as plain JSON)', async () => {
+    const mimeType = 'application/vnd.gremlin-v2.0+json';
+    const connection = new DriverRemoteConnection(server.url, { mimeType });
+    const client = new Client(server.url, { mimeType, traversalSource: 'g' });
+    try {
+      const g = traversal().withRemote(connection);
+      expect(await g.V(1).out('knows').values('name').order().toList()).toEqual(['josh', 'vadas']);
+      expect(canonical(await g.V(1).outE('created').inV().path().toList())).toEqual([{ path: ['v[1]', 'e[9]', 'v[3]'] }]);
+      expect(await g.V().has('age', P.gt(30)).values('age').fold().toList()).toEqual([[32, 35]]);
+      expect(await g.V(1).valueMap('name').toList()).toEqual([{ name: ['marko'] }]);
+      expect((await client.submit('g.V().hasLabel(kind).count()', { kind: 'software' })).toArray()).toEqual([2]);
+    } finally {
+      await connection.close();
+      await client.close();
+    }
+  });
+
   it('writes through the endpoint and reads the change locally', async () => {
     const connection = new DriverRemoteConnection(server.url);
     try {

@@ -34,3 +34,4 @@ export const StatusCode = {
 
 export const GRAPHBINARY_MIME_TYPE = 'application/vnd.graphbinary-v1.0';
 export const GRAPHSON3_MIME_TYPE = 'application/vnd.gremlin-v3.0+json';
+export const GRAPHSON2_MIME_TYPE = 'application/vnd.gremlin-v2.0+json';

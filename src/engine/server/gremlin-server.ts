@@ -3,8 +3,8 @@
  * client — the `gremlin` driver's DriverRemoteConnection and Client, graph-notebook's `%%gremlin`,
  * the Gremlin console — can query a local PropertyGraph. It speaks the protocol of Gremlin Server
  * 3.7 (https://tinkerpop.apache.org/docs/3.7.3/dev/provider/#_graph_driver_provider_requirements):
- * each frame is `{mime length byte}{mime type}{request}`; requests in GraphBinary 1.0 or GraphSON
- * 3.0; ops `bytecode` (processor `traversal`) and `eval` (Gremlin text, read by the kit's parser);
+ * each frame is `{mime length byte}{mime type}{request}`; requests in GraphBinary 1.0, GraphSON
+ * 3.0 or 2.0; ops `bytecode` (processor `traversal`) and `eval` (Gremlin text, read by the kit's parser);
  * results in batches — 206 partial content, then 200 (or 204 when there is nothing) — and errors
  * as 597 (evaluation), 598 (timeout), 499/498 (bad request) or 500 with a message. The same port
  * answers Gremlin Server's HTTP endpoint (http-endpoint.ts). No authentication is asked for.
@@ -21,6 +21,7 @@ import { peekGraphSonRequestId, readGraphSonRequest, writeGraphSonResponse } fro
 import { handleHttpRequest } from './http-endpoint.js';
 import {
   GRAPHBINARY_MIME_TYPE,
+  GRAPHSON2_MIME_TYPE,
   GRAPHSON3_MIME_TYPE,
   StatusCode,
   type GremlinRequest,
@@ -67,6 +68,11 @@ const CODECS: Record<string, Codec> = {
     peekRequestId: (payload) => peekGraphSonRequestId(payload.toString('utf8')),
     write: writeGraphSonResponse,
   },
+};
+CODECS[GRAPHSON2_MIME_TYPE] = {
+  read: (payload) => readGraphSonRequest(payload.toString('utf8'), 2),
+  peekRequestId: (payload) => peekGraphSonRequestId(payload.toString('utf8')),
+  write: (response) => writeGraphSonResponse(response, 2),
 };
 // Gremlin Server accepts the untyped GraphSON mime type as GraphSON 3 too.
 CODECS['application/json'] = CODECS[GRAPHSON3_MIME_TYPE]!;
