@@ -224,6 +224,7 @@ describe('html table and text fallback', () => {
     expect(html).toContain('1,234');
     expect(html).toContain('0.500');
     expect(html).toMatch(/text-align:right">1,234/);
+    expect(renderHtmlTable([{ birthday: new Date('1979-08-25T00:00:00Z'), seen: new Date('2026-01-01T10:00:00Z') }])).toContain('>1979-08-25<');
   });
 
   it('prints text outside a notebook', () => {

@@ -24,7 +24,8 @@ export function listColumns(rows: readonly TableRow[]): string[] {
 export function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(3);
-  if (value instanceof Date) return value.toISOString();
+  // A Date property (Neptune `Date`) at midnight UTC is a day: show it as one.
+  if (value instanceof Date) return value.toISOString().replace(/T00:00:00\.000Z$/, '');
   if (Array.isArray(value)) return value.map(formatCell).join(', ');
   if (value instanceof Map) return formatCell(Object.fromEntries(value));
   if (typeof value === 'object') return JSON.stringify(value);
