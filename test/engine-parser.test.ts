@@ -81,6 +81,24 @@ describe('parseGremlin matches the driver', () => {
     );
   });
 
+  it('option constants: WithOptions, IO, PageRank, ShortestPath, ConnectedComponent', () => {
+    const steps = (text: string): unknown[][] => (parseGremlin(text) as unknown as { stepInstructions: unknown[][] }).stepInstructions;
+    expect(steps('g.io("x.xml").with(IO.reader, IO.graphml).read()')).toEqual([
+      ['io', 'x.xml'],
+      ['with', '~tinkerpop.io.reader', 'graphml'],
+      ['read'],
+    ]);
+    expect(steps('g.V().pageRank().with(PageRank.propertyName, "pr").with(PageRank.times, 2)')[2]).toEqual(['with', '~tinkerpop.pageRank.propertyName', 'pr']);
+    expect(steps('g.V().shortestPath().with(ShortestPath.maxDistance, 3)')[2]).toEqual(['with', '~tinkerpop.shortestPath.maxDistance', 3]);
+    expect(steps('g.V().connectedComponent().with(ConnectedComponent.propertyName, "c")')[2]).toEqual([
+      'with',
+      '~tinkerpop.connectedComponent.propertyName',
+      'c',
+    ]);
+    expect(steps('g.V().valueMap().with(WithOptions.tokens, WithOptions.all)')[2]).toEqual(['with', '~tinkerpop.valueMap.tokens', 15]);
+    expect(() => parseGremlin('g.V().with(WithOptions.everything)')).toThrow(/unknown WithOptions.everything; expected one of tokens/);
+  });
+
   it('literals: numbers with suffixes, strings with escapes, lists, maps, sets, dates', () => {
     expectSame(
       'g.inject(1, 2L, 3.5d, 4f, -5, 0x1F, 010, 1_000, 1e3, 2.5m, 7b, 8s, 9n, NaN, Infinity, -Infinity, true, false, null)',
