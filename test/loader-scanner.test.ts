@@ -28,6 +28,8 @@ const VALID = [
   '~id,name\n"x,1","line one\nline two"\n"y""q""",\n\nz,"a\r\nb"\n',
   'id,v\n1,"ends with quote"""\n2,""\n3,"",\n',
   'only\n',
+  'id\na\nb\n\nc\nd',
+  'x,y\n1,2\nsolo\n3,4\n',
   ',\n,,\n',
   'é,ü\n"ß,ö",日本\n',
 ];

@@ -51,6 +51,7 @@ export class CsvRecordScanner {
     let line = this.pendingLine;
     let nextQuote = text.indexOf('"');
     let nextCr = text.indexOf('\r');
+    let nextComma = text.indexOf(',');
     while (pos < length) {
       // End of this physical line.
       let lf = text.indexOf('\n', pos);
@@ -78,13 +79,15 @@ export class CsvRecordScanner {
           let count = 0;
           let start = pos;
           for (;;) {
-            const comma = text.indexOf(',', start);
-            if (comma === -1 || comma >= lineEnd) {
+            // The next comma is remembered across lines, so a line without one (a one-column
+            // file) does not send indexOf scanning through the rest of the chunk each time.
+            if (nextComma !== -1 && nextComma < start) nextComma = text.indexOf(',', start);
+            if (nextComma === -1 || nextComma >= lineEnd) {
               fields[count++] = text.slice(start, lineEnd);
               break;
             }
-            fields[count++] = text.slice(start, comma);
-            start = comma + 1;
+            fields[count++] = text.slice(start, nextComma);
+            start = nextComma + 1;
           }
           sink.record(fields, count, line);
         }
