@@ -161,6 +161,29 @@ function rewriteConnectives(instructions: readonly Instruction[]): readonly Inst
   return instructions;
 }
 
+/** `addE(x).property(...).from(a).to(b)`: from()/to() modulate addE() across property() steps, as TinkerPop folds them. */
+function foldAddEdgeModulators(instructions: readonly Instruction[]): readonly Instruction[] {
+  if (!instructions.some((i) => i[0] === 'addE')) return instructions;
+  const out: Instruction[] = [];
+  for (let i = 0; i < instructions.length; i++) {
+    const ins = instructions[i]!;
+    out.push(ins);
+    if (ins[0] !== 'addE') continue;
+    const moved: Instruction[] = [];
+    const kept: Instruction[] = [];
+    let j = i + 1;
+    for (; j < instructions.length; j++) {
+      const n = instructions[j]![0];
+      if (n === 'from' || (n === 'to' && !isToStep(instructions[j]!.slice(1)))) moved.push(instructions[j]!);
+      else if (n === 'property' || n === 'as') kept.push(instructions[j]!);
+      else break;
+    }
+    out.push(...moved, ...kept);
+    i = j - 1;
+  }
+  return out;
+}
+
 /** Turns bytecode into pipelines, with a table of step compilers. */
 export class Compiler {
   constructor(
@@ -193,7 +216,7 @@ export class Compiler {
   }
 
   compile(original: readonly Instruction[]): Pipeline {
-    const instructions = rewriteConnectives(original);
+    const instructions = foldAddEdgeModulators(rewriteConnectives(original));
     const stages: Stage[] = [];
     let pending: Modulators['loop'] = [];
     let i = 0;

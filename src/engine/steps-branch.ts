@@ -205,6 +205,33 @@ function pickBranches(options: Options, choice: Maybe<unknown>, t: Traverser): P
   return picked;
 }
 
+const BARRIER_STEPS = new Set(['count', 'sum', 'min', 'max', 'mean', 'fold', 'group', 'groupCount', 'order', 'dedup', 'aggregate', 'cap', 'barrier', 'tail', 'sample', 'range', 'limit', 'skip', 'tree']);
+
+/** True when a branch has a barrier at its top level: then it must see all its traversers at once. */
+function needsGlobalRun(branches: Pipeline[]): boolean {
+  return branches.some((b) => b.instructions.some((i) => BARRIER_STEPS.has(i[0] as string) && !isEnum(i[1], 'Scope', 'local')));
+}
+
+function allBranches(options: Options): Pipeline[] {
+  return [...options.keyed.map((o) => o.branch), ...(options.none ? [options.none] : []), ...(options.any ? [options.any] : [])];
+}
+
+/** Runs option branches over all their traversers together (TinkerPop's global children). */
+function* runGlobally(input: Iterable<Traverser>, options: Options, pick: (t: Traverser) => Pipeline[]): Generator<Traverser, void, undefined> {
+  const assigned = new Map<Pipeline, Traverser[]>();
+  for (const t of input) {
+    for (const b of pick(t)) {
+      const list = assigned.get(b);
+      if (list) list.push(t);
+      else assigned.set(b, [t]);
+    }
+  }
+  for (const b of allBranches(options)) {
+    const list = assigned.get(b);
+    if (list) yield* b.run(list);
+  }
+}
+
 const compileChoose: StepCompiler = (args, mods, c) => {
   const [cond, whenTrue, whenFalse] = args;
   rejectLambda('choose', cond);
@@ -222,6 +249,7 @@ const compileChoose: StepCompiler = (args, mods, c) => {
   }
   const chooser = c.child(cond);
   const options = compileOptions(mods.option, c, 'choose');
+  if (needsGlobalRun(allBranches(options))) return (input) => runGlobally(input, options, (t) => pickBranches(options, firstResult(chooser, t), t));
   return function* (input) {
     for (const t of input) {
       const choice = firstResult(chooser, t);
@@ -235,22 +263,24 @@ const compileBranch: StepCompiler = (args, mods, c) => {
   rejectLambda('branch', args[0]);
   const chooser = c.child(args[0]);
   const options = compileOptions(mods.option, c, 'branch');
-  return function* (input) {
-    for (const t of input) {
-      // branch() sends the traverser down every option matching any of the chooser's results.
-      const choices = [...chooser.runFrom(t)].map((r) => r.obj);
-      const seen = new Set<Pipeline>();
-      const picked: Pipeline[] = [];
-      for (const ch of choices.length > 0 ? choices : [NONE]) {
-        for (const b of pickBranches(options, ch, t)) {
-          if (!seen.has(b)) {
-            seen.add(b);
-            picked.push(b);
-          }
+  // branch() sends the traverser down every option matching any of the chooser's results.
+  const pick = (t: Traverser): Pipeline[] => {
+    const choices = [...chooser.runFrom(t)].map((r) => r.obj);
+    const seen = new Set<Pipeline>();
+    const picked: Pipeline[] = [];
+    for (const ch of choices.length > 0 ? choices : [NONE]) {
+      for (const b of pickBranches(options, ch, t)) {
+        if (!seen.has(b)) {
+          seen.add(b);
+          picked.push(b);
         }
       }
-      for (const b of picked) yield* b.runFrom(t);
     }
+    return picked;
+  };
+  if (needsGlobalRun(allBranches(options))) return (input) => runGlobally(input, options, pick);
+  return function* (input) {
+    for (const t of input) for (const b of pick(t)) yield* b.runFrom(t);
   };
 };
 

@@ -171,24 +171,21 @@ function resolveDriverElement(graph: PropertyGraph, x: unknown): unknown {
 const compileInject: StepCompiler = (rawArgs, _mods, c) => {
   const ctx = c.ctx;
   const args = rawArgs.map((a) => resolveDriverElement(ctx.graph, a));
+  // Mid-traversal, inject() lets the incoming traversers through first, then adds its values.
   return function* (input) {
-    let first = true;
+    let sawRoot = false;
+    let template: Traverser | undefined;
     for (const t of input) {
       if (t.obj === ROOT) {
-        first = false;
+        sawRoot = true;
         for (const a of args) yield t.split(a, ctx.trackPath);
         continue;
       }
-      if (first) {
-        first = false;
-        for (const a of args) yield new Traverser(a, 1, ctx.trackPath ? { obj: a, labels: [], prev: null } : null, null, ctx.sackInit?.());
-      }
+      template ??= t;
       yield t;
     }
-    if (first) {
-      // inject() in the middle of an exhausted traversal still emits its values.
-      for (const a of args) yield new Traverser(a, 1, ctx.trackPath ? { obj: a, labels: [], prev: null } : null, null, ctx.sackInit?.());
-    }
+    if (sawRoot) return;
+    for (const a of args) yield new Traverser(a, 1, ctx.trackPath ? { obj: a, labels: [], prev: null } : null, null, template?.sack ?? ctx.sackInit?.());
   };
 };
 

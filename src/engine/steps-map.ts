@@ -76,7 +76,8 @@ const compileValueMap: StepCompiler = (args, mods, c) => {
   }
   for (const w of mods.with) if (w[0] === withOptions.tokens) tokens = w.length > 1 ? Number(w[1]) : withOptions.all;
   const accept = keyFilter(rest);
-  const by = mods.by.length > 0 ? makeBy(mods.by[0]!, c, 'valueMap') : undefined;
+  // Several by()s apply to the keys in turn (round robin).
+  const bys = mods.by.map((b) => makeBy(b, c, 'valueMap'));
   return mapStage(c, (obj, t) => {
     const out = new Map<unknown, unknown>();
     if (tokens & withOptions.ids && (obj instanceof Vertex || obj instanceof Edge || obj instanceof VertexProperty)) out.set(T.id, obj.id);
@@ -93,10 +94,11 @@ const compileValueMap: StepCompiler = (args, mods, c) => {
         else out.set(p.key, [p.value]);
       }
     } else for (const p of propertiesOf(obj, accept, 'valueMap', c)) out.set(p.key, p.value);
-    if (by) {
-      for (const [k, v] of out) {
+    if (bys.length > 0) {
+      let i = 0;
+      for (const [k, v] of [...out]) {
         if (typeof k !== 'string') continue;
-        const b = by.get(t.withObject(v));
+        const b = bys[i++ % bys.length]!.get(t.withObject(v));
         if (b === NONE) out.delete(k);
         else out.set(k, b);
       }
