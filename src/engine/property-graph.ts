@@ -222,6 +222,10 @@ export class PropertyGraph {
   private readonly interned = new Map<string, string>();
   /** key → (value → vertices having that value under that key); built lazily per key. */
   private readonly vertexValueIndex = new Map<string, Map<string | number | boolean, Vertex[]>>();
+  private lastInterned: string | undefined;
+  private lastLabelIndex: Map<string, ElementList<never>> | undefined;
+  private lastLabel: string | undefined;
+  private lastLabelList: ElementList<never> | undefined;
   private nextNumericId = 0;
   private nextPropertyId = 0;
   /** Bumped on every mutation, so cached views (e.g. an iteration in progress) can notice. */
@@ -242,7 +246,10 @@ export class PropertyGraph {
 
   /** Returns one shared instance of a label or key string (saves memory across millions of elements). */
   intern(text: string): string {
+    // Bulk loads add runs of one label: skip the lookup when it is the last one seen.
+    if (text === this.lastInterned) return this.lastInterned;
     const found = this.interned.get(text);
+    if (found !== undefined) this.lastInterned = found;
     if (found !== undefined) return found;
     this.interned.set(text, text);
     return text;
@@ -559,15 +566,22 @@ export class PropertyGraph {
     this.verticesByLabel.clear();
     this.edgesByLabel.clear();
     this.vertexValueIndex.clear();
+    this.lastLabel = undefined;
+    this.lastLabelList = undefined;
+    this.lastLabelIndex = undefined;
     this.version++;
   }
 
   private labelList<T extends { removed: boolean }>(index: Map<string, ElementList<T>>, label: string): ElementList<T> {
+    if (label === this.lastLabel && index === (this.lastLabelIndex as unknown)) return this.lastLabelList as unknown as ElementList<T>;
     let list = index.get(label);
     if (!list) {
       list = new ElementList<T>();
       index.set(label, list);
     }
+    this.lastLabel = label;
+    this.lastLabelIndex = index as unknown as Map<string, ElementList<never>>;
+    this.lastLabelList = list as unknown as ElementList<never>;
     return list;
   }
 
