@@ -118,11 +118,18 @@ def parse_job_args(argv, names):
 
 
 def pick_part_file(keys):
-    """The one CSV part file Spark wrote into a folder (``coalesce(1)``)."""
+    """The one CSV part file Spark wrote into a folder (``coalesce(1)``), or None when it wrote
+    none (an empty result may leave only ``_SUCCESS``)."""
     parts = [k for k in keys if re.search(r"/part-[^/]*\.csv$", k)]
-    if len(parts) != 1:
-        raise RuntimeError("expected exactly one part-*.csv file, found %d: %s" % (len(parts), parts))
-    return parts[0]
+    if len(parts) > 1:
+        raise RuntimeError("expected one part-*.csv file, found %d: %s" % (len(parts), parts))
+    return parts[0] if parts else None
+
+
+def header_line(header):
+    """The header row alone, RFC 4180-quoted, for an output with no rows."""
+    quote = lambda f: '"%s"' % f.replace('"', '""') if any(c in f for c in ',"\r\n') else f
+    return ",".join(quote(f) for f in header) + "\n"
 
 
 def stale_keys(existing, prefix, produced):
@@ -232,7 +239,11 @@ def main(argv):
     for output in spec["outputs"]:
         folder = "%s%s/" % (scratch, output["key"][: -len(".csv")])
         part = pick_part_file(_list_keys(s3, out_bucket, folder))
-        s3.copy_object(Bucket=out_bucket, Key=out_prefix + output["key"], CopySource={"Bucket": out_bucket, "Key": part})
+        if part is None:
+            body = header_line(output["header"]).encode("utf-8")
+            s3.put_object(Bucket=out_bucket, Key=out_prefix + output["key"], Body=body)
+        else:
+            s3.copy_object(Bucket=out_bucket, Key=out_prefix + output["key"], CopySource={"Bucket": out_bucket, "Key": part})
         sizes[output["key"]] = s3.head_object(Bucket=out_bucket, Key=out_prefix + output["key"])["ContentLength"]
     deleted = stale_keys(_list_keys(s3, out_bucket, out_prefix), out_prefix, set(rows))
     for key in deleted:

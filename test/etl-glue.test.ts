@@ -173,12 +173,16 @@ describe('the Glue job script', () => {
     const out = runPython(
       [
         'print(job.pick_part_file(["p/_tmp/1/vertices/User/_SUCCESS", "p/_tmp/1/vertices/User/part-00000-abc.csv"]))',
+        'print(job.pick_part_file(["p/_tmp/1/edges/x/_SUCCESS"]))',
+        'print(repr(job.header_line(["~id", "~label", "a,b:String"])))',
         'print(job.stale_keys(["p/vertices/User.csv", "p/vertices/Old.csv", "p/_transform-report.json", "p/edges/x/y.csv"], "p/", {"vertices/User.csv"}))',
         'print(job.parse_job_args(["script.py", "--JOB_NAME", "j", "--output_s3_path", "s3://b/o/"], ["output_s3_path"]))',
       ].join('\n'),
     );
     expect(out.trim().split('\n')).toEqual([
       'p/_tmp/1/vertices/User/part-00000-abc.csv',
+      'None',
+      `'~id,~label,"a,b:String"\\n'`,
       "['p/vertices/Old.csv']",
       "{'output_s3_path': 's3://b/o/'}",
     ]);
