@@ -52,6 +52,7 @@ export async function runIsolatedConformance(options: {
 }): Promise<ConformanceReport> {
   const outcomes: ScenarioOutcome[] = [];
   for (;;) {
+    const progressAtStart = outcomes.length;
     const done = await new Promise<boolean>((resolveRun, rejectRun) => {
       let current: { feature: string; scenario: string; line: number } | undefined;
       // The worker is TypeScript too: it registers tsx's loader itself (hooks do not cross threads).
@@ -62,6 +63,7 @@ export async function runIsolatedConformance(options: {
         workerData: { featuresDir: options.featuresDir, dataDir: options.dataDir, filter: options.filter, timeoutMs: options.timeoutMs, skip: outcomes.length },
       });
       let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
       // Starting a worker (loading the engine and the TypeScript loader) takes a while: the first
       // scenario gets a start-up allowance on top of its limit.
       const arm = (allowance = 0): void => {
@@ -69,7 +71,9 @@ export async function runIsolatedConformance(options: {
         timer = setTimeout(() => {
           if (current) {
             outcomes.push({ ...current, status: 'failed', reason: `timed out: no result after ${options.hardTimeoutMs} ms, worker stopped` });
+            current = undefined;
           }
+          stopped = true;
           void worker.terminate();
           resolveRun(false);
         }, options.hardTimeoutMs + allowance);
@@ -87,12 +91,30 @@ export async function runIsolatedConformance(options: {
           resolveRun(true);
         }
       });
-      worker.on('error', (error) => {
+      // A scenario that crashes its worker (an uncaught error, running out of memory) is recorded
+      // as failed and the run resumes; a worker that cannot even start ends the run.
+      const onCrash = (reason: string): void => {
         clearTimeout(timer);
-        rejectRun(error);
+        if (!current) {
+          rejectRun(new Error(`conformance worker failed before running a scenario: ${reason}`));
+          return;
+        }
+        outcomes.push({ ...current, status: 'failed', reason: `worker crashed: ${reason}` });
+        current = undefined;
+        resolveRun(false);
+      };
+      let finished = false;
+      worker.on('message', (message: { type: string }) => {
+        if (message.type === 'done') finished = true;
+      });
+      worker.on('error', (error) => onCrash(error.message));
+      worker.on('exit', (code) => {
+        if (!finished && !stopped && code !== 0) onCrash(`exit code ${code}`);
       });
     });
     if (done) return summarizeOutcomes(outcomes);
+    // A restart must make progress (the stuck scenario was recorded); otherwise stop, not loop.
+    if (outcomes.length === progressAtStart) throw new Error('conformance worker stopped without progress');
   }
 }
 
