@@ -34,14 +34,19 @@ GetJobRun until it ends. Prints the rows written per label.
         if (!jobName) {
           throw new InvalidInputError(kitMessage('glue', 'no Glue job name: deploy the glue stack first (stack output GlueJobName)'));
         }
-        report = await runAwsTransform({
-          store,
-          catalog,
-          glue: new GlueClient({ region: config.region }),
-          jobName,
-          batch,
-          onProgress: (state, elapsed) => io.stderr(`transform: Glue job ${jobName} ${state} (${Math.round(elapsed / 1000)} s)\n`),
-        });
+        const glue = new GlueClient({ region: config.region });
+        try {
+          report = await runAwsTransform({
+            store,
+            catalog,
+            glue,
+            jobName,
+            batch,
+            onProgress: (state, elapsed) => io.stderr(`transform: Glue job ${jobName} ${state} (${Math.round(elapsed / 1000)} s)\n`),
+          });
+        } finally {
+          glue.destroy();
+        }
       } else {
         report = await runLocalTransform({
           store,
