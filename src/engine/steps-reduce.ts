@@ -248,12 +248,11 @@ function groupValueReducer(args: unknown[] | undefined, c: Compiler): (members: 
   }
   if (isTraversalArg(arg)) {
     const p = c.child(arg);
-    const last = p.instructions[p.instructions.length - 1]?.[0] as string | undefined;
-    const reduces = last !== undefined && REDUCING.has(last) && !isLocalInstruction(p.instructions[p.instructions.length - 1]!);
+    // A value traversal without a reducing step keeps its first result (TinkerPop 3.7), a group
+    // where it yields nothing is left out.
     return (members) => {
-      const results = [...p.run(members)];
-      if (reduces) return results.length > 0 ? results[0]!.obj : NONE;
-      return results.flatMap((t) => Array<unknown>(bulkOf(c, t)).fill(t.obj));
+      for (const r of p.run(members)) return r.obj;
+      return NONE;
     };
   }
   const by = makeBy(args, c, 'group');
@@ -267,11 +266,6 @@ function groupValueReducer(args: unknown[] | undefined, c: Compiler): (members: 
   };
 }
 
-function isLocalInstruction(ins: readonly unknown[]): boolean {
-  return isEnum(ins[1], 'Scope', 'local');
-}
-
-const REDUCING = new Set(['count', 'sum', 'min', 'max', 'mean', 'fold', 'groupCount', 'group', 'tree', 'cap']);
 
 /** Groups of traversers by key, in first-seen order. */
 class Groups implements LazySideEffect {
