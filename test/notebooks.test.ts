@@ -72,6 +72,34 @@ describe('notebooks as stored', () => {
   });
 });
 
+/** Package names a declaration file reaches through its relative imports (import ... from / import("...")). */
+function listDeclarationPackages(file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const match of text.matchAll(/from ['"]([^'"]+)['"]|import\(['"]([^'"]+)['"]\)/g)) {
+    const specifier = match[1] ?? match[2];
+    if (specifier.startsWith('.')) {
+      const next = join(file, '..', specifier.replace(/\.js$/, '.d.ts'));
+      if (existsSync(next)) for (const p of listDeclarationPackages(next, seen)) packages.add(p);
+    } else packages.add(specifier);
+  }
+  return packages;
+}
+
+describe('the notebook API declarations', () => {
+  // tslab type-checks every notebook against what `idgraph-kit` resolves to under Node10 rules
+  // (package.json "types" = dist/kit.d.ts). The AWS SDK's ~1,700 declaration files cost ~13 s
+  // per notebook: the kit's declared API must not reach them.
+  it.skipIf(!existsSync(join(PROJECT_ROOT, 'dist', 'kit.d.ts')))('do not pull in the AWS SDK types', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { types: string };
+    expect(pkg.types).toBe('./dist/kit.d.ts');
+    const packages = [...listDeclarationPackages(join(PROJECT_ROOT, 'dist', 'kit.d.ts'))];
+    expect(packages.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
+  });
+});
+
 const jupyterMissing = checkJupyter();
 const required = process.env.CI === 'true';
 if (jupyterMissing && !required) {
