@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetEngineStatusCommand, NeptunedataClient } from '@aws-sdk/client-neptunedata';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDemoSummary, runDemo, type DemoResult } from '../src/cli/commands/demo.js';
 import { runCli } from '../src/cli/run-cli.js';
@@ -102,4 +105,35 @@ describe('demo input checks', () => {
     expect(code).toBe(2);
     expect(err.join('')).toContain('--records');
   });
+});
+
+describe('the same kit in aws mode (S3 and Neptune data API mocked)', () => {
+  it('runs the preflight against the aws services, reporting each check', async () => {
+    const s3 = mockClient(S3Client); // every S3Client, including the one the kit creates
+    const neptune = mockClient(NeptunedataClient);
+    s3.on(HeadBucketCommand).resolves({});
+    neptune.on(GetEngineStatusCommand).resolves({ status: 'healthy', dbEngineVersion: '1.3.2.0' });
+    const kit = await createKit(
+      // Port 9 on loopback refuses connections at once: the graph check must report, not hang.
+      { mode: 'aws', dataDir: join(work, 'aws'), bucket: 'kit-bucket', neptune: { host: '127.0.0.1', port: 9, iamAuth: false } },
+      { show: { display: null, write: () => {} } },
+    );
+    try {
+      const checks = await kit.preflight();
+      expect(checks.map((c) => [c.check, c.ok])).toEqual([
+        ['configuration', true],
+        ['object store', true],
+        ['Neptune engine status', true],
+        ['graph', false],
+        ['TinkerPop driver', true],
+      ]);
+      expect(checks[1].detail).toBe('s3://kit-bucket (s3)');
+      expect(checks[2].detail).toBe('healthy, engine 1.3.2.0');
+      expect(s3.commandCalls(HeadBucketCommand)[0].args[0].input).toEqual({ Bucket: 'kit-bucket' });
+    } finally {
+      await kit.close();
+      s3.restore();
+      neptune.restore();
+    }
+  }, 60_000);
 });
