@@ -56,6 +56,22 @@ describe('PropertyGraph store', () => {
     expect(g.countVerticesWithLabel('Person')).toBe(1);
   });
 
+  it('builds label indexes on first use and keeps them up to date after', () => {
+    const g = new PropertyGraph();
+    const a = g.addVertex('a', 'A');
+    expect([...g.verticesWithLabel('A')]).toEqual([a]);
+    const b = g.addVertex('b', 'A');
+    const e = g.addEdge('e', 'l', a, b);
+    expect([...g.edgesWithLabel('l')]).toEqual([e]);
+    const f = g.addEdge('f', 'l', b, a);
+    expect([...g.edgesWithLabel('l')]).toEqual([e, f]);
+    g.removeVertex(a);
+    expect([...g.verticesWithLabel('A')]).toEqual([b]);
+    expect([...g.edgesWithLabel('l')]).toEqual([]);
+    g.clear();
+    expect(g.countVerticesWithLabel('A')).toBe(0);
+  });
+
   it('applies set, single and list cardinality with meta-properties', () => {
     const g = new PropertyGraph();
     const v = g.addVertex('v', 'A');

@@ -217,8 +217,12 @@ export class PropertyGraph {
   readonly idGenerator: IdGenerator;
   private readonly vertexById = new Map<ElementId, Vertex>();
   private readonly edgeById = new Map<ElementId, Edge>();
-  private readonly verticesByLabel = new Map<string, ElementList<Vertex>>();
-  private readonly edgesByLabel = new Map<string, ElementList<Edge>>();
+  /**
+   * Label indexes, built on the first label lookup and maintained from then on: a bulk load of
+   * millions of elements does not pay for them (nor for their memory) until a query asks.
+   */
+  private verticesByLabel: Map<string, ElementList<Vertex>> | null = null;
+  private edgesByLabel: Map<string, ElementList<Edge>> | null = null;
   private readonly interned = new Map<string, string>();
   /** key → (value → vertices having that value under that key); built lazily per key. */
   private readonly vertexValueIndex = new Map<string, Map<string | number | boolean, Vertex[]>>();
@@ -281,12 +285,12 @@ export class PropertyGraph {
     if (typeof label === 'string' || label.length === 1) {
       const l = this.intern(typeof label === 'string' ? label : label[0]!);
       vertex = new Vertex(vertexId, l);
-      this.labelList(this.verticesByLabel, l).add(vertex);
+      if (this.verticesByLabel) this.labelList(this.verticesByLabel, l).add(vertex);
     } else {
       const labels = [...new Set(label.map((l) => this.intern(l)))];
       if (labels.length === 0) labels.push(this.intern('vertex'));
       vertex = new Vertex(vertexId, labels.length === 1 ? labels[0]! : labels);
-      for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
+      if (this.verticesByLabel) for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
     }
     this.vertexById.set(vertexId, vertex);
     if (typeof vertexId === 'number' && vertexId >= this.nextNumericId) this.nextNumericId = Math.floor(vertexId) + 1;
@@ -307,7 +311,7 @@ export class PropertyGraph {
     this.edgeById.set(edgeId, edge);
     attach(outV, edge);
     if (inV !== outV) attach(inV, edge);
-    this.labelList(this.edgesByLabel, edge.label).add(edge);
+    if (this.edgesByLabel) this.labelList(this.edgesByLabel, edge.label).add(edge);
     if (typeof edgeId === 'number' && edgeId >= this.nextNumericId) this.nextNumericId = Math.floor(edgeId) + 1;
     this.version++;
     return edge;
@@ -327,7 +331,7 @@ export class PropertyGraph {
     const labels = typeof v.label === 'string' ? [v.label] : v.label;
     if (labels.includes(l)) return;
     v.label = [...labels, l];
-    this.labelList(this.verticesByLabel, l).add(v);
+    if (this.verticesByLabel) this.labelList(this.verticesByLabel, l).add(v);
     this.version++;
   }
 
@@ -446,7 +450,7 @@ export class PropertyGraph {
     if (props) for (const p of props) this.unindexValue(v, p.key, p.value);
     v.removed = true;
     this.vertexById.delete(v.id);
-    for (const l of typeof v.label === 'string' ? [v.label] : v.label) this.verticesByLabel.get(l)?.markRemoved();
+    for (const l of typeof v.label === 'string' ? [v.label] : v.label) this.verticesByLabel?.get(l)?.markRemoved();
     this.version++;
   }
 
@@ -457,7 +461,7 @@ export class PropertyGraph {
     this.edgeById.delete(e.id);
     detach(e.outV, e);
     if (e.inV !== e.outV) detach(e.inV, e);
-    this.edgesByLabel.get(e.label)?.markRemoved();
+    this.edgesByLabel?.get(e.label)?.markRemoved();
     this.version++;
   }
 
@@ -473,7 +477,7 @@ export class PropertyGraph {
 
   /** Vertices having a label (index lookup). */
   *verticesWithLabel(label: string): Generator<Vertex> {
-    const list = this.verticesByLabel.get(label);
+    const list = this.vertexLabelIndex().get(label);
     if (!list) return;
     const items = list.items;
     for (let i = 0; i < items.length; i++) if (!items[i]!.removed) yield items[i]!;
@@ -481,12 +485,12 @@ export class PropertyGraph {
 
   /** Number of vertices having a label. */
   countVerticesWithLabel(label: string): number {
-    return this.verticesByLabel.get(label)?.size ?? 0;
+    return this.vertexLabelIndex().get(label)?.size ?? 0;
   }
 
   /** Edges having a label (index lookup). */
   *edgesWithLabel(label: string): Generator<Edge> {
-    const list = this.edgesByLabel.get(label);
+    const list = this.edgeLabelIndex().get(label);
     if (!list) return;
     const items = list.items;
     for (let i = 0; i < items.length; i++) if (!items[i]!.removed) yield items[i]!;
@@ -563,13 +567,32 @@ export class PropertyGraph {
     for (const e of this.edgeById.values()) e.removed = true;
     this.vertexById.clear();
     this.edgeById.clear();
-    this.verticesByLabel.clear();
-    this.edgesByLabel.clear();
+    this.verticesByLabel = null;
+    this.edgesByLabel = null;
     this.vertexValueIndex.clear();
     this.lastLabel = undefined;
     this.lastLabelList = undefined;
     this.lastLabelIndex = undefined;
     this.version++;
+  }
+
+  private vertexLabelIndex(): Map<string, ElementList<Vertex>> {
+    if (this.verticesByLabel) return this.verticesByLabel;
+    const index = new Map<string, ElementList<Vertex>>();
+    for (const v of this.vertexById.values()) {
+      if (typeof v.label === 'string') this.labelList(index, v.label).add(v);
+      else for (const l of v.label) this.labelList(index, l).add(v);
+    }
+    this.verticesByLabel = index;
+    return index;
+  }
+
+  private edgeLabelIndex(): Map<string, ElementList<Edge>> {
+    if (this.edgesByLabel) return this.edgesByLabel;
+    const index = new Map<string, ElementList<Edge>>();
+    for (const e of this.edgeById.values()) this.labelList(index, e.label).add(e);
+    this.edgesByLabel = index;
+    return index;
   }
 
   private labelList<T extends { removed: boolean }>(index: Map<string, ElementList<T>>, label: string): ElementList<T> {
