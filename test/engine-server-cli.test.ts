@@ -3,6 +3,8 @@
  * changed when it stops.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import gremlin from 'gremlin';
@@ -49,6 +51,23 @@ describe('idgraph serve', () => {
     const reopened = await openLocalGraph({ dataDir });
     expect(reopened.graph.getVertex('e1')).toBeDefined();
     expect(reopened.graph.vertexCount).toBe(2);
+  });
+
+  it('says so when the port is taken', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'idgraph-serve-'));
+    dirs.push(dataDir);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const { io } = captureIo();
+      await expect(serveLocalGraph({ dataDir }, { host: '127.0.0.1', port }, io, Promise.resolve())).rejects.toMatchObject({
+        name: 'InvalidInputError',
+        message: expect.stringMatching(/is in use; choose another with --port/),
+      });
+    } finally {
+      blocker.close();
+    }
   });
 
   it('rejects a bad port with a usage error', async () => {

@@ -26,6 +26,15 @@ export async function serveLocalGraph(config: Pick<KitConfig, 'dataDir'>, option
     host: options.host,
     port: options.port,
     ...(options.evaluationTimeoutMs !== undefined ? { evaluationTimeoutMs: options.evaluationTimeoutMs } : {}),
+  }).catch((error: unknown) => {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') {
+      throw new InvalidInputError(kitMessage('cli', `serve: port ${options.port} on ${options.host} is in use; choose another with --port`), { cause: error });
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new InvalidInputError(kitMessage('cli', `serve: cannot listen on host "${options.host}"`), { cause: error });
+    }
+    throw error;
   });
   io.stderr(`idgraph serve: ${graph.vertexCount} vertices, ${graph.edgeCount} edges from ${store.path}\n`);
   io.stdout(`${server.url}\n`);

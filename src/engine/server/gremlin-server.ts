@@ -87,12 +87,15 @@ export async function startGremlinServer(options: GremlinServerOptions): Promise
       response.end();
     });
   });
-  const server = new WebSocketServer({ server: httpServer });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('listening', resolve);
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, host);
   });
+  // Attached once listening: the WebSocket server re-emits the HTTP server's errors as its own,
+  // and a failed listen (port in use) must reject above rather than throw from an emitter.
+  const server = new WebSocketServer({ server: httpServer });
+  server.on('error', () => undefined);
   server.on('connection', (socket) => {
     let queue: Promise<void> = Promise.resolve();
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
