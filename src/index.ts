@@ -1,3 +1,4 @@
+import './node-version-notice.js';
 // The kit's public API, as notebooks import it: `import { ... } from 'idgraph-kit'`.
 export * from './errors.js';
 export * from './poll.js';

@@ -1,3 +1,4 @@
+import './node-version-notice.js';
 /**
  * `createKit(config?)`: the one object the notebooks and the demo use. Each method is a thin call
  * into the module that owns the step (DESIGN §3), with the services of the configured mode, so a

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../node-version-notice.js';
 import { runCli } from './run-cli.js';
 
 const code = await runCli(process.argv.slice(2), {
