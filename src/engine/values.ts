@@ -105,8 +105,18 @@ function typeRank(value: unknown): number {
   return 13;
 }
 
+/** Enum tokens (T.id, Direction.OUT ...) order by their names, as TinkerPop's orderability does. */
+function enumAsString(x: unknown): unknown {
+  if (x !== null && typeof x === 'object' && typeof (x as { typeName?: unknown }).typeName === 'string' && 'elementName' in x) {
+    return String((x as { elementName: unknown }).elementName);
+  }
+  return x;
+}
+
 /** Total order over Gremlin values, used by `order()`, `min()`, `max()` and `P.lt/gt`. */
-export function compareValues(a: unknown, b: unknown): number {
+export function compareValues(a0: unknown, b0: unknown): number {
+  const a = enumAsString(a0);
+  const b = enumAsString(b0);
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra - rb;
