@@ -40,7 +40,7 @@ async function readGraph(store: ObjectStore, prefix: string): Promise<GraphFiles
     const header = records[0]!.fields;
     checkGremlinCsvHeader(header, kind, key);
     graph.rows[key] = records.map((r) => r.fields);
-    const checks = header.map((h) => (/:date$/i.test(h) ? DATE : /:long$/i.test(h) ? LONG : undefined));
+    const checks = header.map((h) => (/:date(\(single\))?$/i.test(h) ? DATE : /:long(\(single\))?$/i.test(h) ? LONG : undefined));
     for (const { fields, line } of records.slice(1)) {
       const at = `${key} line ${line}`;
       if (fields.length !== header.length) problems.push(`${at}: ${fields.length} fields`);
@@ -143,6 +143,8 @@ describe('runLocalTransform on generated data (datagen → upload → crawl → 
   it('emits one vertex per distinct non-empty source value, unique ids, and edges whose endpoints exist', async () => {
     const graph = await readGraph(store, graphPrefix());
     checkGraph(graph, await expectedVertexIds(join(dir, 'generated'), false));
+    // Dates and longs were checked above: the headers name them.
+    expect(graph.rows['vertices/User.csv']![0]).toEqual(['~id', '~label', 'address:String(single)', 'birthday:Date(single)']);
     // Every label of the model has a file, and the generated data exercises every one of them.
     expect(Object.keys(graph.rows).length).toBe(16 + 15);
     for (const file of initial.files) expect(file.rows, file.key).toBeGreaterThan(0);

@@ -105,7 +105,7 @@ describe('runLocalTransform on a hand-written incremental batch', () => {
     expect(report.prefix).toBe('datasets/graph/incremental/20260201_000000/');
     const before = await readTree(kit.store, initial.prefix);
     const after = await readTree(kit.store, report.prefix);
-    expect(after['vertices/User.csv']).toBe('~id,~label,address:String,birthday:Date\nuser:bob22,User,1 New Rd,1985-12-31\nuser:dave9,User,,\n');
+    expect(after['vertices/User.csv']).toBe('~id,~label,address:String(single),birthday:Date(single)\nuser:bob22,User,1 New Rd,1985-12-31\nuser:dave9,User,,\n');
     expect(after['vertices/DeviceID.csv']).toBe('~id,~label\ndevice:dev-42,DeviceID\n');
     // An edge already loaded keeps its id, so loading the batch updates it.
     const idOf = (text: string, to: string) => parseCsv(text).find((r) => r.fields[2] === to)?.fields[0];

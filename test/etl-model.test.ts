@@ -68,6 +68,8 @@ describe('validateGraphModel', () => {
   it('rejects two vertex labels of one name', () => rejects((m) => void m.vertices.push(structuredClone(m.vertices[1]!)), /vertex label "Email" declared twice/));
   it('rejects one edge label with two property lists (one file per label)', () =>
     rejects((m) => void m.edges.find((e) => e.label === 'loggedAs')!.properties.push({ name: 'x', column: 'user_name', type: 'String' }), /edge label "loggedAs" is declared twice/));
+  it('rejects a cardinality on an edge property (Neptune: edge properties are single)', () =>
+    rejects((m) => void (m.edges.find((e) => e.label === 'hasLoyaltyLevel')!.properties[0]!.cardinality = 'single'), /cannot have cardinality "single"/));
   it('rejects an unsupported property type', () =>
     rejects((m) => void ((m.vertices[0]!.sources[0]!.properties[0] as { type: string }).type = 'Map'), /unsupported type "Map"/));
 });
@@ -81,7 +83,7 @@ describe('buildTransformSql', () => {
       ...[...new Set(GRAPH_MODEL.edges.map((e) => e.label))].map((l) => `edges/${l}.csv`),
     ]);
     for (const s of statements) checkGremlinCsvHeader(s.header, s.kind, s.key);
-    expect(statements.find((s) => s.label === 'User')!.header).toEqual(['~id', '~label', 'address:String', 'birthday:Date']);
+    expect(statements.find((s) => s.label === 'User')!.header).toEqual(['~id', '~label', 'address:String(single)', 'birthday:Date(single)']);
     expect(statements.find((s) => s.label === 'hasPurchased')!.header).toEqual([
       '~id', '~from', '~to', '~label', 'purchase_id:String', 'purchased_date:Date', 'reward_points:Long',
     ]);

@@ -19,6 +19,13 @@ export interface GraphPropertyDecl {
   type: GraphPropertyType;
   /** For `Date`: keep the time of day, to the second. */
   precision?: 'day' | 'second';
+  /**
+   * Vertex properties only (edge properties are always single in Neptune): `single` writes
+   * `name:Type(single)`, so that a later load with `updateSingleCardinalityProperties` replaces
+   * the value (a returning customer's new address) instead of adding a second one, as the
+   * default `set` cardinality would.
+   */
+  cardinality?: 'single' | 'set';
 }
 
 /** One table column that yields ids of a vertex label. */

@@ -6,6 +6,9 @@ const long = (name: string, column = name): GraphPropertyDecl => ({ name, column
 const date = (name: string, column = name): GraphPropertyDecl => ({ name, column, type: 'Date', precision: 'day' });
 const timestamp = (name: string, column = name): GraphPropertyDecl => ({ name, column, type: 'Date', precision: 'second' });
 
+/** A vertex attribute that a later load replaces (see GraphPropertyDecl.cardinality). */
+const single = (p: GraphPropertyDecl): GraphPropertyDecl => ({ ...p, cardinality: 'single' });
+
 function vertex(label: string, idPrefix: string, dataset: string, idColumn: string, properties: GraphPropertyDecl[] = []): VertexDecl {
   return { label, idPrefix, sources: [{ dataset, idColumn, properties }] };
 }
@@ -39,7 +42,7 @@ export const GRAPH_MODEL: GraphModel = {
       label: 'User',
       idPrefix: 'user',
       sources: [
-        { dataset: 'first_party', idColumn: 'user_name', properties: [str('address', 'street_address'), date('birthday')] },
+        { dataset: 'first_party', idColumn: 'user_name', properties: [str('address', 'street_address'), date('birthday')].map(single) },
         { dataset: 'cookie', idColumn: 'user_name', properties: [] },
         { dataset: 'clickstream', idColumn: 'user_name', properties: [] },
       ],
@@ -53,7 +56,7 @@ export const GRAPH_MODEL: GraphModel = {
     vertex('LoyaltyLevel', 'loyaltylevel', 'first_party', 'loyalty_level'),
     vertex('Product', 'product', 'transactional', 'product_name'),
     vertex('ProductCategory', 'productcategory', 'transactional', 'product_category'),
-    vertex('Cookie', 'cookie', 'cookie', 'cookie_id', [str('last_action'), str('conversion_id'), long('session_duration_sec')]),
+    vertex('Cookie', 'cookie', 'cookie', 'cookie_id', [str('last_action'), str('conversion_id'), long('session_duration_sec')].map(single)),
     {
       label: 'SessionID',
       idPrefix: 'session',
@@ -71,7 +74,7 @@ export const GRAPH_MODEL: GraphModel = {
             timestamp('end_timestamp'),
             str('end_event'),
             long('session_duration_sec'),
-          ],
+          ].map(single),
         },
         { dataset: 'cookie', idColumn: 'session_id', properties: [] },
       ],
@@ -149,7 +152,7 @@ export function validateGraphModel(model: GraphModel): void {
       if (!labels.has(end.label)) fail(`edge ${e.label}: endpoint label "${end.label}" is not a declared vertex label`);
     }
     if (e.from.length === 0 || e.to.length === 0) fail(`edge ${e.label} needs at least one from and one to endpoint`);
-    checkProperties(`edge ${e.label}`, e.properties);
+    checkProperties(`edge ${e.label}`, e.properties, true);
     const signature = JSON.stringify([e.idColumn !== undefined, e.properties.map((p) => [p.name, p.type, p.precision ?? 'day'])]);
     const seen = edgeProperties.get(e.label);
     if (seen !== undefined && seen !== signature) fail(`edge label "${e.label}" is declared twice with different properties or id rules (one file per label)`);
@@ -157,13 +160,16 @@ export function validateGraphModel(model: GraphModel): void {
   }
 }
 
-function checkProperties(owner: string, properties: GraphPropertyDecl[]): void {
+function checkProperties(owner: string, properties: GraphPropertyDecl[], isEdge = false): void {
   const names = new Set<string>();
   for (const p of properties) {
     if (!NAME.test(p.name)) fail(`${owner}: property name "${p.name}" must match ${NAME}`);
     if (names.has(p.name)) fail(`${owner}: property "${p.name}" declared twice`);
     names.add(p.name);
     if (!['String', 'Long', 'Date'].includes(p.type)) fail(`${owner}: property "${p.name}" has unsupported type "${p.type}"`);
+    if (p.cardinality !== undefined && (isEdge || !['single', 'set'].includes(p.cardinality))) {
+      fail(`${owner}: property "${p.name}" cannot have cardinality "${p.cardinality}" (vertex properties only: single or set)`);
+    }
   }
 }
 

@@ -80,7 +80,7 @@ function propertyExpression(p: GraphPropertyDecl, alias = ''): string {
 }
 
 function propertyHeader(p: GraphPropertyDecl): string {
-  return `${p.name}:${p.type}`;
+  return `${p.name}:${p.type}${p.cardinality ? `(${p.cardinality})` : ''}`;
 }
 
 function columnList(count: number): string[] {
