@@ -522,6 +522,8 @@ function pathUniqueness(simple: boolean): StepCompiler {
       let i = 0;
       for (const o of objects) {
         const v = bys.length > 0 ? bys[i++ % bys.length]!.get(t.withObject(o)) : o;
+        // An unproductive by() drops the path altogether.
+        if (v === NONE) return false;
         const k = hashKey(v);
         if (seen.has(k)) return !simple;
         seen.add(k);
