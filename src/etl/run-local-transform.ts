@@ -137,7 +137,7 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
   }
 }
 
-const UPLOAD_CONCURRENCY = 2;
+const UPLOAD_CONCURRENCY = 4;
 /** Files up to this size are uploaded with one PutObject (S3 allows up to 5 GiB). */
 const SINGLE_PUT_BYTES = 256 * 2 ** 20;
 
