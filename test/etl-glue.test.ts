@@ -169,6 +169,55 @@ describe('the Glue job script', () => {
     expect(run({ ...spec, outputs: [] })).toBe('ok');
   });
 
+  it('runs the spec end to end against stand-ins for Spark and S3 (fixtures/etl/fake-glue)', async () => {
+    const prepared = await prepareGlueTransform({ store: kit.store, catalog: kit.catalog });
+    const user = prepared.spec.outputs.find((o) => o.label === 'User')!;
+    const script = [
+      'import sys, json',
+      `sys.path[:0] = [${JSON.stringify(join(FIXTURES, '..', 'fake-glue'))}, ${JSON.stringify(join(glueScriptPath(), '..'))}]`,
+      'import boto3, pyspark.context as spark',
+      'import transform_to_gremlin_csv as job',
+      'spec = sys.stdin.read()',
+      'boto3.OBJECTS[("etl-test", "glue-jobs/graph-model.json")] = spec.encode()',
+      'boto3.OBJECTS[("etl-test", "datasets/graph/initial/edges/oldLabel.csv")] = b"stale"',
+      'boto3.OBJECTS[("etl-test", "datasets/graph/initial/notes.txt")] = b"not ours"',
+      `spark.RESULTS[${JSON.stringify(user.sql)}] = [["user:a", "User", "12 Main St", "2000-01-01"], ["user:b", "User", "", ""]]`,
+      'job.main(["job.py", "--JOB_NAME", "j", "--model_s3_path", "s3://etl-test/glue-jobs/graph-model.json", "--output_s3_path", "s3://etl-test/datasets/graph/initial/"])',
+      'objects = {k: v.decode() for (b, k), v in boto3.OBJECTS.items() if k.startswith("datasets/graph/")}',
+      'print(json.dumps({"log": spark.LOG, "objects": objects}))',
+    ].join('\n');
+    const out = JSON.parse(execFileSync(PYTHON, ['-B', '-c', script], { input: JSON.stringify(prepared.spec), encoding: 'utf8' })) as {
+      log: unknown[][];
+      objects: Record<string, string>;
+    };
+    const log = (kind: string) => out.log.filter((e) => e[0] === kind);
+    expect(log('conf')).toEqual([
+      ['conf', 'spark.sql.session.timeZone', 'UTC'],
+      ['conf', 'spark.sql.ansi.enabled', 'false'],
+    ]);
+    expect(log('view').map((e) => e[1])).toEqual(prepared.spec.views.map((v) => v.name));
+    const firstRead = log('read')[0]!;
+    expect(firstRead[1]).toEqual(prepared.spec.views[0]!.paths);
+    expect(firstRead[2]).toEqual(prepared.spec.views[0]!.viewColumns);
+    expect(firstRead[3]).toEqual({ header: true, quote: '"', escape: '"', multiLine: true, mode: 'FAILFAST' });
+    const writes = log('write');
+    expect(writes).toHaveLength(prepared.spec.outputs.length);
+    expect(writes[0]![2]).toEqual({ mode: 'overwrite', header: true, quote: '"', escape: '"', emptyValue: '', nullValue: '' });
+    expect(log('coalesce').every((e) => e[1] === 1)).toBe(true);
+
+    const prefix = 'datasets/graph/initial/';
+    // The scripted result went through the part file to its final key; empty results got a header.
+    expect(out.objects[`${prefix}vertices/User.csv`]).toBe(`${user.header.join(',')}\nuser:a,User,12 Main St,2000-01-01\nuser:b,User,,\n`);
+    expect(out.objects[`${prefix}edges/hasEmail.csv`]).toBe('~id,~from,~to,~label\n');
+    // Stale output deleted, foreign files kept, scratch cleaned up.
+    expect(out.objects[`${prefix}edges/oldLabel.csv`]).toBeUndefined();
+    expect(out.objects[`${prefix}notes.txt`]).toBe('not ours');
+    expect(Object.keys(out.objects).filter((k) => k.includes('_tmp'))).toEqual([]);
+    const report = JSON.parse(out.objects[`${prefix}${GLUE_REPORT_NAME}`]!) as { files: { key: string; rows: number }[]; deletedKeys: string[] };
+    expect(report.files.find((f) => f.key === `${prefix}vertices/User.csv`)!.rows).toBe(2);
+    expect(report.deletedKeys).toEqual([`${prefix}edges/oldLabel.csv`]);
+  });
+
   it('picks the one part file and finds stale outputs', () => {
     const out = runPython(
       [
