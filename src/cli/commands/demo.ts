@@ -4,8 +4,7 @@ import { InvalidInputError, kitMessage } from '../../errors.js';
 import { MAX_RECORDS, parseIntegerFlag } from '../../datagen/generate-options.js';
 import { createKit } from '../../kit.js';
 import { formatTextTable } from '../../notebook/html-table.js';
-import { renderDemoReport } from '../../notebook/demo-report.js';
-import type { HouseholdScore, RuleScore } from '../../queries/stitching-score.js';
+import { renderDemoReport, type DemoReportInput } from '../../notebook/demo-report.js';
 import type { CliCommand, CliIo } from '../cli-command.js';
 
 /** Marks a folder as the demo's own, so a re-run may wipe it and nothing else. */
@@ -21,16 +20,8 @@ export interface DemoOptions {
   log: (line: string) => void;
 }
 
-export interface DemoResult {
-  dataDir: string;
-  reportPath: string;
-  timings: { step: string; seconds: number; detail: string }[];
-  vertices: Record<string, number>;
-  edges: Record<string, number>;
-  rules: RuleScore[];
-  households: HouseholdScore;
-  exampleUser?: string;
-}
+/** What the demo measured: the report's input, less what only the page needs, plus where it is. */
+export type DemoResult = Omit<DemoReportInput, 'records' | 'neighbourhood' | 'generatedAt'> & { reportPath: string };
 
 /**
  * Empties the demo folder, refusing a folder that has files but is not the demo's own (no marker):
