@@ -64,6 +64,10 @@ describe('connectGraph (local) and the load/query commands', () => {
     expect(await conn.query("g.V('p1').out('livesIn').values('name')")).toEqual(['Georgia']);
     const paths = (await conn.query("g.V('p2').outE('livesIn').inV().path()")).map(toJsonValue);
     expect(paths).toEqual([[{ id: 'p2', label: 'Person' }, { id: 'e2', label: 'livesIn' }, { id: 'c2', label: 'City' }]]);
+    // As Neptune's string API: terminal methods apply, and a script answers with its last query.
+    expect(await conn.query("g.V().hasLabel('Person').values('name').order().next(2)")).toHaveLength(2);
+    expect(await conn.query("g.V().hasLabel('Person').count().iterate()")).toEqual([]);
+    expect(await conn.query("g.V('p1').count()\ng.V('p1').out('livesIn').values('name')")).toEqual(['Georgia']);
     await conn.close();
   });
 

@@ -15,7 +15,7 @@ import gremlin from 'gremlin';
 import type { KitConfig } from '../config/kit-config.js';
 import { OperationFailedError, kitMessage } from '../errors.js';
 import { LocalConnection } from '../engine/local-connection.js';
-import { parseGremlin } from '../engine/parser/gremlin-parser.js';
+import { evaluateGremlin } from '../engine/parser/evaluate-gremlin.js';
 import { openLocalGraph, type LocalGraphStore } from './local-graph-store.js';
 import { createNeptuneRemoteConnection } from './neptune-connection.js';
 import { createNeptunedataClient, requireNeptuneEndpoint } from './neptune-endpoint.js';
@@ -48,12 +48,6 @@ export interface ConnectGraphDeps {
 /** Typed GraphSON 3, which the driver's reader turns into the same values a traversal returns. */
 const GRAPHSON3 = 'application/vnd.gremlin-v3.0+json';
 
-function expandTraversers(traversers: { object: unknown; bulk: number }[]): unknown[] {
-  const out: unknown[] = [];
-  for (const t of traversers) for (let i = 0; i < (t.bulk ?? 1); i++) out.push(t.object);
-  return out;
-}
-
 /**
  * The local connection behind `g`: runs on the graph of the store, and before each traversal
  * re-reads the snapshot if another process (a notebook that loaded, `idgraph load`) replaced it
@@ -85,6 +79,12 @@ class LocalGraphConnection extends gremlin.driver.RemoteConnection {
     return this.inner.submit(bytecode);
   }
 
+  /** Gremlin text as Neptune's string API takes it: terminal methods (`next()`) and scripts of several queries. */
+  async evaluate(text: string): Promise<unknown[]> {
+    await this.refresh();
+    return evaluateGremlin(this.store.graph, text, this.evaluationTimeoutMs === undefined ? {} : { evaluationTimeoutMs: this.evaluationTimeoutMs });
+  }
+
   override async open(): Promise<void> {}
 
   override async close(): Promise<void> {
@@ -105,10 +105,7 @@ async function connectLocal(config: KitConfig, deps: ConnectGraphDeps): Promise<
     get graphStore() {
       return connection.store;
     },
-    async query(text: string): Promise<unknown[]> {
-      const remote = await connection.submit(parseGremlin(text));
-      return expandTraversers((remote as unknown as { traversers: { object: unknown; bulk: number }[] }).traversers);
-    },
+    query: (text: string) => connection.evaluate(text),
     async close(): Promise<void> {
       await connection.close();
     },
