@@ -17,6 +17,7 @@
  * (https://docs.aws.amazon.com/neptune/latest/userguide/access-graph-gremlin-differences.html).
  */
 import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
+import { ElementTable } from './element-table.js';
 import { valuesEqual } from './values.js';
 
 /** An element id: strings as Neptune (user-supplied or UUID), numbers for TinkerPop's toy graphs. */
@@ -215,8 +216,8 @@ const BACKEND = 'engine';
 export class PropertyGraph {
   readonly defaultCardinality: Cardinality;
   readonly idGenerator: IdGenerator;
-  private readonly vertexById = new Map<ElementId, Vertex>();
-  private readonly edgeById = new Map<ElementId, Edge>();
+  private readonly vertexById = new ElementTable<Vertex>();
+  private readonly edgeById = new ElementTable<Edge>();
   /**
    * Label indexes, built on the first label lookup and maintained from then on: a bulk load of
    * millions of elements does not pay for them (nor for their memory) until a query asks.
@@ -278,21 +279,23 @@ export class PropertyGraph {
   /** Adds a vertex; throws InvalidInputError when the id is taken. Labels given as an array are all kept. */
   addVertex(id: ElementId | undefined, label: string | string[]): Vertex {
     const vertexId = id ?? this.generateId();
-    if (this.vertexById.has(vertexId)) {
-      throw new InvalidInputError(kitMessage(BACKEND, `addVertex: a vertex with id ${JSON.stringify(vertexId)} already exists`));
-    }
     let vertex: Vertex;
+    let labels: string[] | undefined;
     if (typeof label === 'string' || label.length === 1) {
-      const l = this.intern(typeof label === 'string' ? label : label[0]!);
-      vertex = new Vertex(vertexId, l);
-      if (this.verticesByLabel) this.labelList(this.verticesByLabel, l).add(vertex);
+      vertex = new Vertex(vertexId, this.intern(typeof label === 'string' ? label : label[0]!));
     } else {
-      const labels = [...new Set(label.map((l) => this.intern(l)))];
+      labels = [...new Set(label.map((l) => this.intern(l)))];
       if (labels.length === 0) labels.push(this.intern('vertex'));
       vertex = new Vertex(vertexId, labels.length === 1 ? labels[0]! : labels);
-      if (this.verticesByLabel) for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
     }
-    this.vertexById.set(vertexId, vertex);
+    // One probe sequence checks the id and inserts (a has() then set() would hash the id twice).
+    if (!this.vertexById.add(vertex)) {
+      throw new InvalidInputError(kitMessage(BACKEND, `addVertex: a vertex with id ${JSON.stringify(vertexId)} already exists`));
+    }
+    if (this.verticesByLabel) {
+      if (labels === undefined) this.labelList(this.verticesByLabel, vertex.label as string).add(vertex);
+      else for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
+    }
     if (typeof vertexId === 'number' && vertexId >= this.nextNumericId) this.nextNumericId = Math.floor(vertexId) + 1;
     this.version++;
     return vertex;
@@ -301,14 +304,16 @@ export class PropertyGraph {
   /** Adds an edge between two vertices of this graph; throws InvalidInputError when the id is taken. */
   addEdge(id: ElementId | undefined, label: string, outV: Vertex, inV: Vertex): Edge {
     const edgeId = id ?? this.generateId();
-    if (this.edgeById.has(edgeId)) {
-      throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
-    }
     if (outV.removed || inV.removed) {
+      if (this.edgeById.has(edgeId)) {
+        throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
+      }
       throw new NotFoundError(kitMessage(BACKEND, `addEdge: vertex ${JSON.stringify((outV.removed ? outV : inV).id)} was removed`));
     }
     const edge = new Edge(edgeId, this.intern(label), outV, inV);
-    this.edgeById.set(edgeId, edge);
+    if (!this.edgeById.add(edge)) {
+      throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
+    }
     attach(outV, edge);
     if (inV !== outV) attach(inV, edge);
     if (this.edgesByLabel) this.labelList(this.edgesByLabel, edge.label).add(edge);
