@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -105,10 +105,9 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
     // time keep the network (or the embedded server's disk) busy while one file is being read.
     let uploaded = 0;
     await forEachConcurrently(written, UPLOAD_CONCURRENCY, async (file) => {
-      // One PUT of the bytes costs the embedded S3 server about half the CPU of a multipart
-      // upload (which it stores in parts and then concatenates); keep multipart for big files.
-      if (file.bytes <= SINGLE_PUT_BYTES) await store.putObject(file.key, await readFile(file.path));
-      else await store.putFile(file.key, file.path);
+      // Streamed from disk: the local store sends each file as one PutObject (the embedded
+      // server's multipart path costs twice the CPU), without holding it in memory.
+      await store.putFile(file.key, file.path);
       progress('upload', file.key, ++uploaded, written.length);
     });
     const produced = new Set(written.map((f) => f.key));
@@ -138,8 +137,6 @@ export async function runLocalTransform(options: LocalTransformOptions): Promise
 }
 
 const UPLOAD_CONCURRENCY = 4;
-/** Files up to this size are uploaded with one PutObject (S3 allows up to 5 GiB). */
-const SINGLE_PUT_BYTES = 256 * 2 ** 20;
 
 /**
  * Runs `work` over `items`, at most `limit` at a time. After a failure no new item starts, and

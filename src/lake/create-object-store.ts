@@ -3,7 +3,7 @@ import { CreateBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/cli
 import type { KitConfig } from '../config/kit-config.js';
 import { LOCAL_S3_CREDENTIALS, startLocalS3Server } from './local-s3-server.js';
 import type { ObjectStore } from './object-store.js';
-import { checkBucketExists, createS3ObjectStore, toS3KitError } from './s3-object-store.js';
+import { MAX_SINGLE_PUT, checkBucketExists, createS3ObjectStore, toS3KitError } from './s3-object-store.js';
 
 export interface CreateObjectStoreOptions {
   /** Extra S3 client settings (aws mode), e.g. credentials or a custom endpoint. */
@@ -53,6 +53,9 @@ export async function createObjectStore(config: KitConfig, options: CreateObject
     bucket: config.bucket,
     name: 'local-s3',
     partSize: options.partSize,
+    // The embedded server stores a multipart upload's parts and then concatenates them: one
+    // streamed PutObject costs it less than half the CPU (bench/etl.bench.ts).
+    singlePutMaxBytes: MAX_SINGLE_PUT,
     onClose: () => server.close(),
   });
 }

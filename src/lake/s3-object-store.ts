@@ -22,6 +22,8 @@ const NAME = 's3';
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 /** DeleteObjects takes at most 1000 keys per request (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html). */
 const DELETE_BATCH = 1000;
+/** PutObject's largest body (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html). */
+export const MAX_SINGLE_PUT = 5 * 1024 ** 3;
 
 export interface S3ObjectStoreOptions {
   /** A configured S3 client; the store never creates one (AWS SDK style: clients are passed in). */
@@ -34,6 +36,12 @@ export interface S3ObjectStoreOptions {
   partSize?: number;
   /** Parts uploaded in parallel. Default 4. */
   queueSize?: number;
+  /**
+   * putFile sends files up to this size as one streamed PutObject (no multipart, the file is
+   * never held in memory). Default `partSize` (what lib-storage does on its own). At most
+   * 5 GiB, S3's PutObject limit (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
+   */
+  singlePutMaxBytes?: number;
   /** Run on close() after the client is destroyed (e.g. stop an embedded server). */
   onClose?: () => Promise<void>;
 }
@@ -82,6 +90,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
   const name = options.name ?? NAME;
   const partSize = Math.max(options.partSize ?? 8 * 1024 * 1024, MIN_PART_SIZE);
   const queueSize = options.queueSize ?? 4;
+  const singlePutMaxBytes = Math.min(options.singlePutMaxBytes ?? partSize, MAX_SINGLE_PUT);
   let closed = false;
 
   const fail = (error: unknown, action: string, key?: string): never => {
@@ -149,7 +158,17 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       } catch (cause) {
         throw new NotFoundError(kitMessage(name, `upload: local file ${path} does not exist`), { cause });
       }
-      await upload(key, createReadStream(path), size, putOptions?.onProgress);
+      if (size > singlePutMaxBytes) return upload(key, createReadStream(path), size, putOptions?.onProgress);
+      // A stream of known length goes out as one request with an unsigned payload: no
+      // multipart parts for the server to store and concatenate, no SHA-256 over the body.
+      try {
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path, { highWaterMark: 1024 * 1024 }), ContentLength: size }),
+        );
+      } catch (error) {
+        fail(error, 'upload', key);
+      }
+      putOptions?.onProgress?.({ key, loadedBytes: size, totalBytes: size });
     },
 
     async putObject(key, body) {
