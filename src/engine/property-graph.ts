@@ -131,6 +131,21 @@ function attach(v: Vertex, e: Edge): void {
   } else adj.push(e);
 }
 
+/**
+ * Appends a property with exact-size arrays while small: `[]` then push() would reserve 16+
+ * slots (~70 bytes) for the one to three properties most vertices hold.
+ */
+function appendProperty(v: Vertex, property: VertexProperty): void {
+  const props = v.props;
+  if (props === null) v.props = [property];
+  else if (props.length < 8) {
+    const next = new Array<VertexProperty>(props.length + 1);
+    for (let i = 0; i < props.length; i++) next[i] = props[i]!;
+    next[props.length] = property;
+    v.props = next;
+  } else props.push(property);
+}
+
 function detach(v: Vertex, e: Edge): void {
   const adj = v.adj;
   if (adj === null) return;
@@ -356,7 +371,7 @@ export class PropertyGraph {
       throw new InvalidInputError(kitMessage(BACKEND, `property: the value of "${key}" must not be null`));
     }
     const k = this.intern(key);
-    const props = (v.props ??= []);
+    const props = v.props ?? EMPTY_PROPS;
     if (cardinality === 'single') {
       if (props.some((p) => p.key === k)) this.removeVertexPropertiesByKey(v, k);
     } else if (cardinality === 'set') {
@@ -368,7 +383,7 @@ export class PropertyGraph {
     }
     const metaMap = meta ? new Map(entriesOf(meta)) : null;
     const property = new VertexProperty(k, value, propertyId ?? this.generatePropertyId(), metaMap && metaMap.size > 0 ? metaMap : null, v);
-    (v.props ??= []).push(property);
+    appendProperty(v, property);
     this.indexValue(v, k, value);
     this.version++;
     return property;
@@ -412,7 +427,13 @@ export class PropertyGraph {
       throw new InvalidInputError(kitMessage(BACKEND, `property: the value of "${key}" must not be null`));
     }
     const k = this.intern(key);
-    const props = (e.props ??= []);
+    const props = e.props;
+    if (props === null) {
+      // An exact-size array: `[]` then push() would reserve 16+ slots for one key and value.
+      e.props = [k, value];
+      this.version++;
+      return;
+    }
     for (let i = 0; i < props.length; i += 2) {
       if (props[i] === k) {
         props[i + 1] = value;
@@ -420,7 +441,13 @@ export class PropertyGraph {
         return;
       }
     }
-    props.push(k, value);
+    if (props.length < 16) {
+      const next = new Array<unknown>(props.length + 2);
+      for (let i = 0; i < props.length; i++) next[i] = props[i];
+      next[props.length] = k;
+      next[props.length + 1] = value;
+      e.props = next;
+    } else props.push(k, value);
     this.version++;
   }
 
