@@ -214,9 +214,10 @@ function buildEdgeSql(model: GraphModel, label: string, decls: EdgeDecl[]): Tran
   if (byColumn) {
     // `<label>:<column value>`: every row its own edge (each purchase); one row per value.
     const order = ['f ASC', 't ASC', ...props.map((p) => `${p} ASC NULLS LAST`)].join(', ');
+    // The ids and labels are built after the sort, as for vertices (fewer bytes to sort).
     sql =
-      `SELECT ${output('k')} FROM (SELECT k, f, t${props.map((p) => `, ${p}`).join('')}, ` +
-      `ROW_NUMBER() OVER (PARTITION BY k ORDER BY ${order}) AS rn FROM ${rows}) r WHERE rn = 1 ORDER BY k`;
+      `SELECT ${output('k')} FROM (SELECT k, f, t${props.map((p) => `, ${p}`).join('')} FROM (SELECT k, f, t${props.map((p) => `, ${p}`).join('')}, ` +
+      `ROW_NUMBER() OVER (PARTITION BY k ORDER BY ${order}) AS rn FROM ${rows}) r WHERE rn = 1 ORDER BY k) o`;
   } else {
     // `<label>:md5(<from>-><to>)`: one edge per vertex pair, with an id of bounded length
     // (endpoint ids can be long user-agent strings); md5 gives the same hex in both engines.
