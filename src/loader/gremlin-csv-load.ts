@@ -17,6 +17,7 @@
 import { parseCsv } from '../csv/index.js';
 import { InvalidInputError } from '../errors.js';
 import { CsvRecordScanner } from './csv-record-scanner.js';
+import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
 import type { Cardinality, Edge, PropertyGraph, Vertex, VertexRef } from '../engine/property-graph.js';
 import { valuesEqual } from '../engine/values.js';
 import { GremlinHeaderError, parseGremlinCsvHeader, type ElementKind, type GremlinCsvHeader } from './gremlin-csv-header.js';
@@ -203,12 +204,12 @@ class FileLoader {
       error: (message) => this.handleSyntaxError(message),
     });
     // Not fatal: Neptune loads bytes that are not UTF-8 "as UTF-8 anyway" (replacement characters).
-    const decoder = new TextDecoder('utf-8');
+    const decoder = new Utf8ChunkDecoder();
     for await (const chunk of await this.file.open()) {
-      scanner.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      scanner.push(decoder.decode(chunk));
       if (this.rejected) return;
     }
-    const tail = decoder.decode();
+    const tail = decoder.end();
     if (tail) scanner.push(tail);
     scanner.end();
   }
