@@ -137,6 +137,9 @@ try {
   const loadCpuSeconds = (loadCpu.user + loadCpu.system - saveCpu.user - saveCpu.system) / 1e6;
   const loadMs = loadAndSaveMs - saveMs; // the load saved once too; take that save out
   const rssAfterLoad = process.memoryUsage().rss;
+  globalThis.gc?.();
+  // What the loaded graph keeps (and what it keeps alive, such as read chunks its strings point into).
+  const heapAfterLoad = process.memoryUsage().heapUsed;
 
   globalThis.gc?.();
   const reopenStart = performance.now();
@@ -150,7 +153,8 @@ try {
     `embedded loader: ${Math.round(records / (loadMs / 1000)).toLocaleString('en')} CSV records/s end to end by the wall clock, ` +
       `${Math.round(records / loadCpuSeconds).toLocaleString('en')} per CPU second (target >= 500,000); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
   );
-  console.log(`graph: ${store.graph.vertexCount.toLocaleString('en')} vertices, ${store.graph.edgeCount.toLocaleString('en')} edges, RSS ${(rssAfterLoad / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`graph: ${store.graph.vertexCount.toLocaleString('en')} vertices, ${store.graph.edgeCount.toLocaleString('en')} edges, RSS ${(rssAfterLoad / 2 ** 20).toFixed(0)} MiB, ` +
+      `heap after GC ${(heapAfterLoad / 2 ** 20).toFixed(0)} MiB (${(heapAfterLoad / records).toFixed(0)} bytes/record)`);
   console.log(`snapshot save: ${(saveMs / 1000).toFixed(2)} s, ${(bytes / 2 ** 20).toFixed(1)} MiB (${(bytes / records).toFixed(1)} bytes/record)`);
   console.log(
     `snapshot reopen: ${(reopenMs / 1000).toFixed(2)} s for ${records.toLocaleString('en')} records ` +
