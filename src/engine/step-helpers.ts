@@ -8,7 +8,7 @@ import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import type { Compiler, Pipeline } from './compiler.js';
 import { isTraversalArg, stepError } from './compiler.js';
 import { EnginePath, MapEntry, PropertyRef, Traverser } from './traverser.js';
-import { compareValues } from './values.js';
+import { compareValues, hashKey } from './values.js';
 
 /** "No value": what an unproductive child traversal or missing property gives. */
 export const NONE: unique symbol = Symbol('none');
@@ -195,6 +195,26 @@ export function iterateValue(x: unknown): unknown[] | undefined {
   if (x instanceof Map) return [...x].map(([k, v]) => new MapEntry(k, v));
   if (x instanceof EnginePath) return x.objects;
   return undefined;
+}
+
+/** The inverse of `iterateValue` for local-scope steps: a Map comes back as a Map of the kept entries, anything else as a list. */
+export function rebuildLike(original: unknown, items: unknown[]): unknown {
+  if (!(original instanceof Map)) return items;
+  return new Map(items.map((e) => [(e as MapEntry).key, (e as MapEntry).value]));
+}
+
+/** Items without repeats (by value, as `dedup()` compares), first occurrence kept, order kept. */
+export function distinctValues(items: Iterable<unknown>): unknown[] {
+  const seen = new Set<string>();
+  const out: unknown[] = [];
+  for (const x of items) {
+    const k = hashKey(x);
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(x);
+    }
+  }
+  return out;
 }
 
 /** Sums bulk-weighted numbers as `sum()` does. */

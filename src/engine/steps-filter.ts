@@ -9,10 +9,10 @@ import type { PredicateLike } from './predicates.js';
 import { isPredicate, passes, testPredicate } from './predicates.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import type { ByModulator, Maybe } from './step-helpers.js';
-import { NONE, enumName, firstResult, hasResult, isEnum, iterateValue, makeBy, makeByList, rejectLambda, tokenValue } from './step-helpers.js';
+import { NONE, distinctValues, enumName, firstResult, hasResult, isEnum, iterateValue, makeBy, makeByList, rebuildLike, rejectLambda, tokenValue } from './step-helpers.js';
 import { flattenIds, idsEqual } from './steps-graph.js';
 import { selectValue } from './steps-select.js';
-import { MapEntry, PropertyRef, Traverser } from './traverser.js';
+import { PropertyRef, Traverser } from './traverser.js';
 import { hashKey, valuesEqual } from './values.js';
 
 /** A stage keeping the traversers a test accepts. */
@@ -301,16 +301,7 @@ const compileDedup: StepCompiler = (args, mods, c) => {
           yield t;
           continue;
         }
-        const seen = new Set<string>();
-        const out: unknown[] = [];
-        for (const x of items) {
-          const k = hashKey(x);
-          if (!seen.has(k)) {
-            seen.add(k);
-            out.push(x);
-          }
-        }
-        yield t.split(t.obj instanceof Map ? new Map(out.map((e) => [(e as MapEntry).key, (e as MapEntry).value])) : out, c.ctx.trackPath);
+        yield t.split(rebuildLike(t.obj, distinctValues(items)), c.ctx.trackPath);
       }
     };
   }
@@ -459,7 +450,7 @@ const compileSample: StepCompiler = (args, mods, c) => {
           continue;
         }
         const shuffled = [...items].sort(() => Math.random() - 0.5).slice(0, n);
-        yield t.split(t.obj instanceof Map ? new Map(shuffled.map((e) => [(e as MapEntry).key, (e as MapEntry).value])) : shuffled, c.ctx.trackPath);
+        yield t.split(rebuildLike(t.obj, shuffled), c.ctx.trackPath);
       }
     };
   }

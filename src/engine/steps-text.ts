@@ -9,10 +9,10 @@ import type { Compiler, Stage, StepCompiler } from './compiler.js';
 import { isTraversalArg, stepError } from './compiler.js';
 import { isPredicate, passes } from './predicates.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
-import { NONE, enumName, firstResult, isEnum, makeByList, typeName } from './step-helpers.js';
+import { NONE, distinctValues, enumName, firstResult, isEnum, makeByList, typeName } from './step-helpers.js';
 import { selectValue } from './steps-select.js';
 import { EnginePath, MapEntry, PropertyRef, Traverser } from './traverser.js';
-import { hashKey, valuesEqual } from './values.js';
+import { valuesEqual } from './values.js';
 
 /** Java's `toString()` of a value, as `asString()` and `format()` print it. */
 export function toJavaString(x: unknown): string {
@@ -246,18 +246,6 @@ function argumentList(arg: unknown, t: Traverser, c: Compiler, step: string, all
   return stepError(step, `${step} step can only take an array or an Iterable as an argument, encountered ${typeName(v)}`);
 }
 
-function distinct(items: unknown[]): unknown[] {
-  const seen = new Set<string>();
-  const out: unknown[] = [];
-  for (const x of items) {
-    const k = hashKey(x);
-    if (!seen.has(k)) {
-      seen.add(k);
-      out.push(x);
-    }
-  }
-  return out;
-}
 
 function listStep(step: string, fn: (left: unknown[], right: unknown[]) => unknown): StepCompiler {
   return (args, _mods, c) => {
@@ -287,7 +275,7 @@ const compileMerge: StepCompiler = (args, _mods, c) => {
       const left = incomingList(obj, 'merge');
       const right = argumentList(arg, t, c, 'merge');
       if (right instanceof Map) stepError('merge', 'step type mismatch: expected argument to be Iterable but got Map');
-      yield t.split(new Set(distinct([...left, ...right])), c.ctx.trackPath);
+      yield t.split(new Set(distinctValues([...left, ...right])), c.ctx.trackPath);
     }
   };
 };
@@ -349,11 +337,11 @@ export const textSteps: Record<string, StepCompiler> = {
   dateAdd: compileDateAdd,
   dateDiff: compileDateDiff,
   combine: listStep('combine', (l, r) => [...l, ...r]),
-  difference: listStep('difference', (l, r) => new Set(distinct(l).filter((x) => !r.some((y) => valuesEqual(x, y))))),
-  intersect: listStep('intersect', (l, r) => new Set(distinct(l).filter((x) => r.some((y) => valuesEqual(x, y))))),
+  difference: listStep('difference', (l, r) => new Set(distinctValues(l).filter((x) => !r.some((y) => valuesEqual(x, y))))),
+  intersect: listStep('intersect', (l, r) => new Set(distinctValues(l).filter((x) => r.some((y) => valuesEqual(x, y))))),
   disjunct: listStep('disjunct', (l, r) => {
-    const a = distinct(l);
-    const b = distinct(r);
+    const a = distinctValues(l);
+    const b = distinctValues(r);
     return new Set([...a.filter((x) => !b.some((y) => valuesEqual(x, y))), ...b.filter((y) => !a.some((x) => valuesEqual(x, y)))]);
   }),
   product: listStep('product', (l, r) => l.flatMap((x) => r.map((y) => [x, y]))),
