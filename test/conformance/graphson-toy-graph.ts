@@ -5,11 +5,8 @@
  */
 import { InvalidInputError, kitMessage } from '../../src/errors.js';
 import type { Cardinality, ElementId, PropertyGraph } from '../../src/engine/property-graph.js';
-
-interface TypedValue {
-  '@type': string;
-  '@value': unknown;
-}
+// Typed values decode exactly as the Gremlin server reads them off the wire.
+import { readGraphSon } from '../../src/engine/server/graphson-messages.js';
 
 interface GraphSonEdge {
   id: unknown;
@@ -24,48 +21,6 @@ interface GraphSonVertex {
   outE?: Record<string, GraphSonEdge[]>;
   inE?: Record<string, GraphSonEdge[]>;
   properties?: Record<string, Array<{ id: unknown; value: unknown; properties?: Record<string, unknown> }>>;
-}
-
-/** Decodes a GraphSON 3.0 typed value (`{"@type": "g:Int32", "@value": 1}`) into a JS value. */
-export function decodeGraphSonValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(decodeGraphSonValue);
-  if (value === null || typeof value !== 'object') return value;
-  const typed = value as TypedValue;
-  if (typeof typed['@type'] !== 'string') {
-    const result: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) result[k] = decodeGraphSonValue(v);
-    return result;
-  }
-  const inner = typed['@value'];
-  switch (typed['@type']) {
-    case 'g:Int32':
-    case 'g:Int64':
-    case 'g:Float':
-    case 'g:Double':
-    case 'gx:Byte':
-    case 'gx:Int16':
-    case 'gx:BigDecimal':
-      return typeof inner === 'string' ? Number(inner) : inner;
-    case 'gx:BigInteger':
-      return BigInt(String(inner));
-    case 'g:Date':
-    case 'g:Timestamp':
-      return new Date(inner as number);
-    case 'g:UUID':
-      return String(inner);
-    case 'g:List':
-      return (inner as unknown[]).map(decodeGraphSonValue);
-    case 'g:Set':
-      return new Set((inner as unknown[]).map(decodeGraphSonValue));
-    case 'g:Map': {
-      const flat = inner as unknown[];
-      const map = new Map<unknown, unknown>();
-      for (let i = 0; i < flat.length; i += 2) map.set(decodeGraphSonValue(flat[i]), decodeGraphSonValue(flat[i + 1]));
-      return map;
-    }
-    default:
-      throw new InvalidInputError(kitMessage('graphson', `unsupported GraphSON type ${typed['@type']}`));
-  }
 }
 
 /** One decoded toy graph, kept so that every scenario can get a fresh copy cheaply. */
@@ -96,12 +51,12 @@ export function parseToyGraph(text: string, file: string): ToyGraphData {
     for (const [key, values] of Object.entries(vertex.properties ?? {})) {
       for (const property of values) {
         const meta = property.properties
-          ? Object.fromEntries(Object.entries(property.properties).map(([k, v]) => [k, decodeGraphSonValue(v)]))
+          ? Object.fromEntries(Object.entries(property.properties).map(([k, v]) => [k, readGraphSon(v)]))
           : undefined;
-        const propertyId = decodeGraphSonValue(property.id);
+        const propertyId = readGraphSon(property.id);
         properties.push({
           key,
-          value: decodeGraphSonValue(property.value),
+          value: readGraphSon(property.value),
           ...(typeof propertyId === 'number' || typeof propertyId === 'string' ? { id: propertyId } : {}),
           ...(meta ? { meta } : {}),
         });
@@ -116,7 +71,7 @@ export function parseToyGraph(text: string, file: string): ToyGraphData {
           label,
           outV: id,
           inV: decodeId(edge.inV, file, i + 1, 'outE.inV'),
-          properties: Object.entries(edge.properties ?? {}).map(([k, v]) => [k, decodeGraphSonValue(v)]),
+          properties: Object.entries(edge.properties ?? {}).map(([k, v]) => [k, readGraphSon(v)]),
         });
       }
     }
@@ -125,7 +80,7 @@ export function parseToyGraph(text: string, file: string): ToyGraphData {
 }
 
 function decodeId(value: unknown, file: string, line: number, field: string): ElementId {
-  const id = decodeGraphSonValue(value);
+  const id = readGraphSon(value);
   if (typeof id !== 'number' && typeof id !== 'string') {
     throw new InvalidInputError(kitMessage('graphson', `${file}:${line}: field ${field} is not a number or string id`));
   }
