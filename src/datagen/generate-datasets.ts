@@ -196,6 +196,20 @@ function reportProgress(context: PassContext, dataset: string, rows: number, tot
  * With `debug`, keeps the first rows of each file: read back from the file's start once the
  * run is over (see collectSamples), so the hot loops stay free of debug work.
  */
+/**
+ * Ends a ground-truth row after its entity id: `,<user_name>,<household_id>,` (home_ip stays empty:
+ * only household rows carry it). One place for the layout that user, device, cookie and session
+ * rows share; written field by field like every row here (no per-row strings).
+ */
+function writeTruthTail(truth: AtomicFileWriter, population: Population, person: number, household: number): void {
+  truth.comma();
+  population.writeUserName(truth, person, household);
+  truth.comma();
+  population.writeHouseholdId(truth, household);
+  truth.comma();
+  truth.endRow();
+}
+
 async function collectSamples(files: GeneratedFile[]): Promise<Partial<Record<FileKey, string[]>>> {
   const samples: Partial<Record<FileKey, string[]>> = {};
   for (const file of files) {
@@ -255,12 +269,7 @@ async function writeFirstParty(context: PassContext): Promise<void> {
       const household = population.householdOf(person);
       truth.text('user,');
       population.writeUserName(truth, person, household);
-      truth.comma();
-      population.writeUserName(truth, person, household);
-      truth.comma();
-      population.writeHouseholdId(truth, household);
-      truth.comma();
-      truth.endRow();
+      writeTruthTail(truth, population, person, household);
     }
   }
   reportProgress(context, 'first_party', total, total);
@@ -332,12 +341,7 @@ async function writeSessions(context: PassContext): Promise<void> {
     const household = population.householdOf(owner);
     truth.text('device,');
     population.writeDeviceId(truth, device);
-    truth.comma();
-    population.writeUserName(truth, owner, household);
-    truth.comma();
-    population.writeHouseholdId(truth, household);
-    truth.comma();
-    truth.endRow();
+    writeTruthTail(truth, population, owner, household);
   }
 
   const { web, app } = countSessions(options.records);
@@ -419,12 +423,7 @@ async function writeSessions(context: PassContext): Promise<void> {
 
       truth.text('cookie,');
       writeUuid(truth, seed, cookieIndex, ID_SALT.cookie);
-      truth.comma();
-      population.writeUserName(truth, person, household);
-      truth.comma();
-      population.writeHouseholdId(truth, household);
-      truth.comma();
-      truth.endRow();
+      writeTruthTail(truth, population, person, household);
     }
 
     writeUuid(clickOut, seed, sessionIndex, ID_SALT.session);
@@ -465,12 +464,7 @@ async function writeSessions(context: PassContext): Promise<void> {
     // Ground truth: the person behind the session, logged in or not.
     truth.text('session,');
     writeUuid(truth, seed, sessionIndex, ID_SALT.session);
-    truth.comma();
-    population.writeUserName(truth, person, household);
-    truth.comma();
-    population.writeHouseholdId(truth, household);
-    truth.comma();
-    truth.endRow();
+    writeTruthTail(truth, population, person, household);
   }
   reportProgress(context, 'cookie', web, web);
   reportProgress(context, 'clickstream', total, total);
