@@ -89,26 +89,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       },
       (r) => `${n(r.counts.totalVertices)} vertices, ${n(r.counts.totalEdges)} edges`,
     );
-    const reportPath = join(dataDir, 'report.html');
-    writeFileSync(
-      `${reportPath}.tmp`,
-      renderDemoReport({
-        records: options.records,
-        dataDir,
-        timings,
-        vertices: queried.counts.vertices,
-        edges: queried.counts.edges,
-        rules: queried.scores.rules,
-        households: queried.scores.households,
-        exampleUser: queried.exampleUser,
-        neighbourhood: queried.neighbourhood,
-        generatedAt: new Date(),
-      }),
-    );
-    renameSync(`${reportPath}.tmp`, reportPath);
-    return {
+    const result: DemoResult = {
       dataDir,
-      reportPath,
+      reportPath: join(dataDir, 'report.html'),
       timings,
       vertices: queried.counts.vertices,
       edges: queried.counts.edges,
@@ -116,6 +99,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       households: queried.scores.households,
       exampleUser: queried.exampleUser,
     };
+    const html = renderDemoReport({ ...result, records: options.records, neighbourhood: queried.neighbourhood, generatedAt: new Date() });
+    writeFileSync(`${result.reportPath}.tmp`, html);
+    renameSync(`${result.reportPath}.tmp`, result.reportPath);
+    return result;
   } finally {
     await kit.close();
   }
