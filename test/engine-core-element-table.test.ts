@@ -1,75 +1,72 @@
 import { describe, expect, it } from 'vitest';
-import { ElementTable } from '../src/engine/element-table.js';
-import type { ElementId } from '../src/engine/property-graph.js';
+import { IdTable } from '../src/engine/element-table.js';
 
-class Item {
-  removed = false;
-  constructor(readonly id: ElementId) {}
-}
-
-describe('ElementTable', () => {
+describe('IdTable', () => {
   it('keeps ids apart as a Map does (SameValueZero)', () => {
-    const table = new ElementTable<Item>();
-    for (const id of [1, '1', 0, NaN, 1.5, 2 ** 40, 'NaN', '']) expect(table.add(new Item(id))).toBe(true);
-    expect(table.add(new Item(-0))).toBe(false);
-    expect(table.add(new Item(NaN))).toBe(false);
-    expect(table.add(new Item('1'))).toBe(false);
-    expect(table.get(1)?.id).toBe(1);
-    expect(table.get('1')?.id).toBe('1');
-    expect(table.get(NaN)?.id).toBeNaN();
-    expect(table.get(2 ** 40)?.id).toBe(2 ** 40);
-    expect(table.get(2)).toBeUndefined();
+    const table = new IdTable();
+    const ids = [1, '1', 0, NaN, 1.5, 2 ** 40, 'NaN', ''];
+    ids.forEach((id, i) => expect(table.add(id)).toBe(i));
+    expect(table.add(-0)).toBe(-1 - 2);
+    expect(table.add(NaN)).toBe(-1 - 3);
+    expect(table.add('1')).toBe(-1 - 1);
+    expect(table.find(1)).toBe(0);
+    expect(table.find('1')).toBe(1);
+    expect(table.find(NaN)).toBe(3);
+    expect(table.find(2 ** 40)).toBe(5);
+    expect(table.find(2)).toBe(-1);
     expect(table.size).toBe(8);
   });
 
-  it('grows, removes and re-adds while keeping insertion order', () => {
-    const table = new ElementTable<Item>();
+  it('grows, removes and re-adds under a new index, never reusing one', () => {
+    const table = new IdTable();
     const n = 5000;
-    for (let i = 0; i < n; i++) expect(table.add(new Item(`v:${i}`))).toBe(true);
-    for (let i = 0; i < n; i += 2) {
-      table.get(`v:${i}`)!.removed = true;
-      expect(table.delete(`v:${i}`)).toBe(true);
-    }
-    expect(table.delete('v:0')).toBe(false);
+    for (let i = 0; i < n; i++) expect(table.add(`v:${i}`)).toBe(i);
+    for (let i = 0; i < n; i += 2) expect(table.delete(`v:${i}`)).toBe(i);
+    expect(table.delete('v:0')).toBe(-1);
     expect(table.size).toBe(n / 2);
-    expect(table.add(new Item('v:0'))).toBe(true);
-    const ids = [...table.values()].map((x) => x.id);
-    expect(ids.length).toBe(n / 2 + 1);
-    expect(ids[0]).toBe('v:1');
-    expect(ids[ids.length - 2]).toBe(`v:${n - 1}`);
-    expect(ids[ids.length - 1]).toBe('v:0');
-    for (let i = 1; i < n; i += 2) expect(table.get(`v:${i}`)?.id).toBe(`v:${i}`);
-    expect(table.get('v:2')).toBeUndefined();
+    expect(table.add('v:0')).toBe(n);
+    expect(table.length).toBe(n + 1);
+    expect(table.idAt(0)).toBe('v:0');
+    for (let i = 1; i < n; i += 2) expect(table.find(`v:${i}`)).toBe(i);
+    expect(table.find('v:2')).toBe(-1);
+    expect(table.find('v:0')).toBe(n);
   });
 
-  it('lets an iteration see additions and skip removals made meanwhile, across a compaction', () => {
-    const table = new ElementTable<Item>();
-    for (let i = 0; i < 3000; i++) table.add(new Item(i));
-    const seen: ElementId[] = [];
-    for (const item of table.values()) {
-      seen.push(item.id);
-      if (item.id === 0) {
-        table.add(new Item('late'));
-        // Removing most of the table compacts its array; the iteration goes on over its own.
-        for (let i = 1; i < 2500; i++) {
-          table.get(i)!.removed = true;
-          table.delete(i);
-        }
-      }
+  it('keeps working after many removals fill it with tombstones', () => {
+    const table = new IdTable();
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 1000; i++) table.add(`r${round}:${i}`);
+      for (let i = 0; i < 1000; i++) expect(table.delete(`r${round}:${i}`)).toBeGreaterThanOrEqual(0);
     }
-    expect(seen.slice(0, 2)).toEqual([0, 2500]);
-    expect(seen).toContain('late');
-    expect(seen.length).toBe(502);
-    expect(table.size).toBe(502);
-    expect([...table.values()].length).toBe(502);
-  });
-
-  it('clears', () => {
-    const table = new ElementTable<Item>();
-    table.add(new Item('a'));
-    table.clear();
     expect(table.size).toBe(0);
-    expect(table.get('a')).toBeUndefined();
-    expect(table.add(new Item('a'))).toBe(true);
+    expect(table.add('last')).toBe(20000);
+    expect(table.find('last')).toBe(20000);
+    expect(table.find('r3:5')).toBe(-1);
+  });
+});
+
+describe('IdTable id storage', () => {
+  it('gives back every kind of id as it was added: ASCII, UTF-8, numbers', () => {
+    const table = new IdTable();
+    const ids = ['user:ann', 'email:zoë@example.com', '😀', 7, -2.5, 2 ** 40, '', 'x'.repeat(70000)];
+    for (const id of ids) table.add(id);
+    ids.forEach((id, i) => expect(table.idAt(i)).toBe(id));
+    ids.forEach((id, i) => expect(table.find(id)).toBe(i));
+    expect(table.find('email:zoe@example.com')).toBe(-1);
+    expect(table.find('user:an')).toBe(-1);
+    expect(table.find('7')).toBe(-1);
+  });
+});
+
+describe('IdTable growth', () => {
+  it('finds every id of each kind across many growths', () => {
+    const table = new IdTable();
+    const ids: (string | number)[] = [];
+    for (let i = 0; i < 3000; i++) ids.push(i % 3 === 0 ? i : i % 3 === 1 ? `s:${i}` : `ü:${i}`);
+    ids.forEach((id, i) => expect(table.add(id)).toBe(i));
+    ids.forEach((id, i) => {
+      expect(table.find(id)).toBe(i);
+      expect(table.idAt(i)).toBe(id);
+    });
   });
 });

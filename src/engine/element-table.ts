@@ -1,6 +1,7 @@
 /**
- * The id → element table of the property graph: an open-addressing hash table over typed arrays
- * with the elements kept in one array in insertion order.
+ * The id → index table of the property graph: an open-addressing hash table over typed arrays,
+ * with the ids kept in one array in insertion order. An element's index is its position in that
+ * array; the graph keeps everything else about the element in typed arrays at that index.
  *
  * Why not a `Map`: a bulk load adds millions of elements, and V8's `Map` pays ~0.6 µs per `set`
  * once it holds a million entries (its ordered hash table is reallocated and copied as it grows,
@@ -9,30 +10,23 @@
  * garbage collector to trace — and growing it re-probes from stored hashes without touching the
  * keys: about twice as fast to fill.
  *
+ * The ids themselves are not kept as JavaScript strings either: their UTF-8 bytes go back to back
+ * into one growing buffer (a number id as its 8 bytes), with a start offset per index. Millions
+ * of id strings held in an array cost ~64 bytes each and were most of what the collector marked
+ * and copied during a bulk load; copied into the buffer, the caller's strings die young, and an
+ * id is decoded again only when a handle is made for its element.
+ *
  * Keys compare as a `Map` compares them (SameValueZero: `1` and `'1'` differ, `0` and `-0` are
- * one key). Iteration follows insertion order, skips removed elements and, like a `Map`
- * iterator, sees elements appended while it runs — until the table compacts its element array
- * (many removals): an iteration already under way then finishes over the array it started with.
+ * one key). Indexes are never reused: a removed id keeps its index and its entry in `ids` (the
+ * graph marks the element removed), so that an index held by an element handle stays valid.
  */
 import type { ElementId } from './property-graph.js';
-
-/** What the table holds: anything with an id and a removed flag (vertices, edges). */
-export interface TableElement {
-  readonly id: ElementId;
-  removed: boolean;
-}
 
 const EMPTY = 0;
 const TOMBSTONE = -1;
 const MIN_CAPACITY = 64;
 
-/** Hashes a string with FNV-1a, then murmur3's finaliser so that linear probing sees well-spread bits. */
-function hashString(text: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return finalise(h);
-}
-
+/** Finaliser of murmur3, so that linear probing sees well-spread bits. */
 function finalise(hash: number): number {
   let h = hash;
   h ^= h >>> 16;
@@ -43,54 +37,78 @@ function finalise(hash: number): number {
   return h;
 }
 
-function hashId(id: ElementId): number {
-  if (typeof id === 'string') return hashString(id);
+/** FNV-1a over the UTF-16 code units of a string (before the finaliser). */
+function hashChars(text: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return h;
+}
+
+function hashNumber(id: number): number {
   // Integers hash by value (0 and -0 alike); other numbers by their text, kept apart from strings.
   if ((id | 0) === id) return finalise(Math.imul(id, 0x9e3779b1) ^ 0x5bd1e995);
-  return finalise(hashString(String(id)) ^ 0x27d4eb2f);
+  return finalise(hashChars(String(id)) ^ 0x27d4eb2f);
 }
 
-function sameId(a: ElementId, b: ElementId): boolean {
-  // SameValueZero, as Map keys: NaN equals NaN.
-  return a === b || (a !== a && b !== b);
-}
+/** How an id's bytes are stored. */
+const KIND_ASCII = 0;
+const KIND_UTF8 = 1;
+const KIND_NUMBER = 2;
 
-/** An id → element table in insertion order (see the file comment). */
-export class ElementTable<T extends TableElement> {
+/** An id → index table in insertion order (see the file comment). */
+export class IdTable {
   /**
    * Open-addressing slots as pairs `[entry, hash]`: entry is EMPTY, TOMBSTONE or 1 + the
-   * element's index in `items`. The hash sits beside the entry so that a probe reads one cache
-   * line (comparing against a separate hash array cost a cache miss per probe).
+   * element's index. The hash sits beside the entry so that a probe reads one cache line
+   * (comparing against a separate hash array cost a cache miss per probe).
    */
   private slots = new Int32Array(MIN_CAPACITY * 2);
-  /** Elements in insertion order; a removed one leaves `undefined` until the array is compacted. */
-  private items: (T | undefined)[] = [];
+  /** The ids' bytes, back to back. */
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
+  /** Per index: where its id starts in `bytes`; the next index's start is where it ends. */
+  private starts = new Float64Array(MIN_CAPACITY + 1);
+  /** Per index: KIND_ASCII, KIND_UTF8 or KIND_NUMBER. */
+  private kinds = new Uint8Array(MIN_CAPACITY + 1);
+  private count = 0;
   private live = 0;
   private tombstones = 0;
-  /** The last id hashed and its hash: the loader asks for an id, then adds it. */
+  /** The last id hashed, its hash and whether it is an ASCII string: the loader asks for an id, then adds it. */
   private lastId: ElementId | undefined;
   private lastHash = 0;
+  private lastAscii = false;
 
+  /** Number of ids held. */
   get size(): number {
     return this.live;
   }
 
-  /** The element with this id, or undefined. */
-  get(id: ElementId): T | undefined {
-    const slot = this.findSlot(id, this.hashOf(id));
-    return slot < 0 ? undefined : this.items[this.slots[slot]! - 1];
+  /** Number of indexes handed out so far (removed ones included). */
+  get length(): number {
+    return this.count;
   }
 
-  has(id: ElementId): boolean {
-    return this.findSlot(id, this.hashOf(id)) >= 0;
+  /** The id of an index (removed ones included): decoded from the buffer, a new string each call. */
+  idAt(index: number): ElementId {
+    const start = this.starts[index]!;
+    const end = this.starts[index + 1]!;
+    const kind = this.kinds[index];
+    if (kind === KIND_ASCII) return this.bytes.toString('latin1', start, end);
+    if (kind === KIND_UTF8) return this.bytes.toString('utf8', start, end);
+    return this.bytes.readDoubleLE(start);
+  }
+
+  /** The index of this id, or -1. */
+  find(id: ElementId): number {
+    const slot = this.findSlot(id, this.hashOf(id));
+    return slot < 0 ? -1 : this.slots[slot]! - 1;
   }
 
   /**
-   * Adds an element whose id the table does not hold; returns false (and adds nothing) when the
-   * id is taken. One probe sequence does both the check and the insertion.
+   * Adds an id the table does not hold and returns its new index; when the id is taken, adds
+   * nothing and returns `-1 - index` of the holder. One probe sequence does both.
    */
-  add(element: T): boolean {
-    const id = element.id;
+  add(id: ElementId): number {
     const hash = this.hashOf(id);
     if ((this.live + this.tombstones + 1) * 4 > this.slots.length) this.resize();
     const slots = this.slots;
@@ -102,52 +120,110 @@ export class ElementTable<T extends TableElement> {
       if (s === EMPTY) break;
       if (s === TOMBSTONE) {
         if (insertAt < 0) insertAt = i;
-      } else if (slots[i + 1] === hash && sameId(this.items[s - 1]!.id, id)) return false;
+      } else if (slots[i + 1] === hash && this.holds(s - 1, id)) return -s;
       i = (i + 2) & mask;
     }
     if (insertAt < 0) insertAt = i;
     else this.tombstones--;
-    this.items.push(element);
-    slots[insertAt] = this.items.length;
+    const index = this.append(id);
+    slots[insertAt] = index + 1;
     slots[insertAt + 1] = hash;
     this.live++;
-    return true;
+    return index;
   }
 
-  /** Removes the element with this id (no-op when absent). */
-  delete(id: ElementId): boolean {
+  /** Removes this id; returns the index it had, or -1 when absent. */
+  delete(id: ElementId): number {
     const slot = this.findSlot(id, this.hashOf(id));
-    if (slot < 0) return false;
+    if (slot < 0) return -1;
     const index = this.slots[slot]! - 1;
     this.slots[slot] = TOMBSTONE;
     this.tombstones++;
-    this.items[index] = undefined;
+    // The id's bytes stay: a handle made later for the removed element still shows its id.
     this.live--;
-    const dead = this.items.length - this.live;
-    if (dead > 1024 && dead * 2 > this.items.length) this.compact();
-    return true;
+    return index;
   }
 
-  /** Removes everything. */
-  clear(): void {
-    this.slots = new Int32Array(MIN_CAPACITY * 2);
-    this.items = [];
-    this.live = 0;
-    this.tombstones = 0;
-  }
-
-  /** The elements in insertion order (see the file comment for additions and removals meanwhile). */
-  *values(): IterableIterator<T> {
-    const items = this.items;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (item !== undefined && !item.removed) yield item;
+  /** Stores the id's bytes under the next index. */
+  private append(id: ElementId): number {
+    const index = this.count;
+    if (index + 1 >= this.starts.length) {
+      const starts = new Float64Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const kinds = new Uint8Array(starts.length);
+      kinds.set(this.kinds);
+      this.kinds = kinds;
     }
+    let pos = this.used;
+    if (typeof id === 'number') {
+      this.reserve(8);
+      this.bytes.writeDoubleLE(id, pos);
+      pos += 8;
+      this.kinds[index] = KIND_NUMBER;
+    } else if (id === this.lastId && this.lastAscii) {
+      this.reserve(id.length);
+      const bytes = this.bytes;
+      for (let k = 0; k < id.length; k++) bytes[pos + k] = id.charCodeAt(k);
+      pos += id.length;
+      this.kinds[index] = KIND_ASCII;
+    } else {
+      const length = Buffer.byteLength(id, 'utf8');
+      this.reserve(length);
+      pos += this.bytes.write(id, pos, length, 'utf8');
+      this.kinds[index] = isAscii(id) ? KIND_ASCII : KIND_UTF8;
+    }
+    this.used = pos;
+    this.starts[index + 1] = pos;
+    this.count = index + 1;
+    return index;
+  }
+
+  private reserve(length: number): void {
+    if (this.used + length <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (this.used + length > size) size *= 2;
+    const bytes = Buffer.allocUnsafe(size);
+    this.bytes.copy(bytes, 0, 0, this.used);
+    this.bytes = bytes;
+  }
+
+  /** True when index `index` holds this id (SameValueZero, as Map keys: NaN equals NaN). */
+  private holds(index: number, id: ElementId): boolean {
+    const kind = this.kinds[index];
+    const start = this.starts[index]!;
+    if (typeof id === 'number') {
+      if (kind !== KIND_NUMBER) return false;
+      const stored = this.bytes.readDoubleLE(start);
+      return stored === id || (stored !== stored && id !== id);
+    }
+    if (kind === KIND_NUMBER) return false;
+    const end = this.starts[index + 1]!;
+    if (kind === KIND_UTF8) return this.bytes.toString('utf8', start, end) === id;
+    if (end - start !== id.length) return false;
+    const bytes = this.bytes;
+    for (let k = 0; k < id.length; k++) if (bytes[start + k] !== id.charCodeAt(k)) return false;
+    return true;
   }
 
   private hashOf(id: ElementId): number {
     if (id === this.lastId) return this.lastHash;
-    const hash = hashId(id);
+    let hash: number;
+    if (typeof id === 'string') {
+      // One pass hashes the code units and notes whether they are all ASCII (stored byte for byte).
+      let h = 0x811c9dc5 | 0;
+      let any = 0;
+      for (let i = 0; i < id.length; i++) {
+        const c = id.charCodeAt(i);
+        any |= c;
+        h = Math.imul(h ^ c, 16777619);
+      }
+      hash = finalise(h);
+      this.lastAscii = any < 0x80;
+    } else {
+      hash = hashNumber(id);
+      this.lastAscii = false;
+    }
     this.lastId = id;
     this.lastHash = hash;
     return hash;
@@ -161,12 +237,12 @@ export class ElementTable<T extends TableElement> {
     for (;;) {
       const s = slots[i]!;
       if (s === EMPTY) return -1;
-      if (s !== TOMBSTONE && slots[i + 1] === hash && sameId(this.items[s - 1]!.id, id)) return i;
+      if (s !== TOMBSTONE && slots[i + 1] === hash && this.holds(s - 1, id)) return i;
       i = (i + 2) & mask;
     }
   }
 
-  /** Rebuilds the slots without tombstones: doubled when live elements fill a quarter or more. */
+  /** Rebuilds the slots without tombstones: doubled when live ids fill a quarter or more. */
   private resize(): void {
     let capacity = this.slots.length >> 1;
     while ((this.live + 1) * 4 > capacity) capacity *= 2;
@@ -185,27 +261,9 @@ export class ElementTable<T extends TableElement> {
     this.slots = slots;
     this.tombstones = 0;
   }
+}
 
-  /** Drops the holes left by removals: a new array (iterations under way keep the old one). */
-  private compact(): void {
-    const items: T[] = [];
-    for (let index = 0; index < this.items.length; index++) {
-      const item = this.items[index];
-      if (item !== undefined) items.push(item);
-    }
-    let capacity = MIN_CAPACITY;
-    while ((this.live + 1) * 4 > capacity) capacity *= 2;
-    const slots = new Int32Array(capacity * 2);
-    const mask = slots.length - 2;
-    for (let index = 0; index < items.length; index++) {
-      const hash = hashId(items[index]!.id);
-      let i = (hash << 1) & mask;
-      while (slots[i] !== EMPTY) i = (i + 2) & mask;
-      slots[i] = index + 1;
-      slots[i + 1] = hash;
-    }
-    this.items = items;
-    this.slots = slots;
-    this.tombstones = 0;
-  }
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
 }

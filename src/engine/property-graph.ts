@@ -4,11 +4,19 @@
  * and by adjacency — so that `has(label, key, value)` and one-hop traversals do not scan the
  * graph.
  *
- * Built for memory and load speed (the identity graph of 1,000,000 source records has millions
- * of elements): elements are small class instances with a fixed shape, labels are interned,
- * adjacency lives in per-vertex arrays, the label index is an append-only array per label that
- * skips removed elements (compacted lazily), and the property-value index is built for a key
- * the first time a lookup asks for it, then maintained on writes.
+ * Built for memory and load speed (the identity graph of 1,000,000 source records has about 16
+ * million elements). Elements are numbered, and what every element has lives in typed arrays at
+ * its number ("structure of arrays"): label codes, the two endpoints of an edge, and adjacency as
+ * linked lists threaded through the edges (each edge holds the next edge of its out vertex's list
+ * and of its in vertex's list; each vertex its first and last edge). Typed arrays hold nothing the
+ * garbage collector has to trace or copy: with one object per element, a bulk load spent over
+ * half its time in the collector. Objects exist only where needed: a `Vertex` or `Edge` handle is
+ * made the first time the element is asked for (then kept, so that handles compare with `===`)
+ * and carries the element's properties, which most identity vertices do not have.
+ *
+ * Labels are interned, the label index is an append-only list of element numbers per label that
+ * skips removed elements (built on the first label lookup), and the property-value index is built
+ * for a key the first time a lookup asks for it, then maintained on writes.
  *
  * Cardinality follows TinkerPop's `VertexProperty.Cardinality`
  * (https://tinkerpop.apache.org/docs/3.7.3/reference/#vertex-properties): `single` replaces,
@@ -17,7 +25,7 @@
  * (https://docs.aws.amazon.com/neptune/latest/userguide/access-graph-gremlin-differences.html).
  */
 import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
-import { ElementTable } from './element-table.js';
+import { IdTable } from './element-table.js';
 import { valuesEqual } from './values.js';
 
 /** An element id: strings as Neptune (user-supplied or UUID), numbers for TinkerPop's toy graphs. */
@@ -66,37 +74,38 @@ function compareIds(a: ElementId, b: ElementId): number {
 }
 
 /**
- * A vertex. The fields are the engine's internals: other modules use the graph's methods
+ * A vertex handle. Its fields are the engine's internals: other modules use the graph's methods
  * (`vertexLabel(v)`, `vertexProperties(v)` ...) and treat it as an opaque handle.
  */
 export class Vertex {
-  /** One interned label, or several (Neptune's `~label` with `;`). */
-  label: string | string[];
   /** Properties in insertion order, null when there are none. */
   props: VertexProperty[] | null = null;
-  /**
-   * Incident edges (out and in together, in insertion order): null, one edge, or an array. Most
-   * identity-graph vertices have one or two edges, and an array costs ~90 bytes more than a
-   * direct reference; a self-loop is held once.
-   */
-  adj: Edge | Edge[] | null = null;
-  /** True once removed from the graph (stale handles and the lazy label index check it). */
-  removed = false;
+  /** Several labels (Neptune's `~label` with `;`), else null: the one label is in the store. */
+  multiLabel: string[] | null = null;
   constructor(
+    /** The store holding the element's data (a cleared graph leaves old handles on the old store). */
+    readonly store: ElementStore,
+    /** The element's number in the store. */
+    readonly index: number,
     readonly id: ElementId,
-    label: string | string[],
-  ) {
-    this.label = label;
+  ) {}
+  /** One interned label, or several. */
+  get label(): string | string[] {
+    return this.multiLabel ?? this.store.labels[this.store.vLabel[this.index]!]!;
+  }
+  /** True once removed from the graph (stale handles check it). */
+  get removed(): boolean {
+    return this.store.vRemoved[this.index] === 1;
   }
   hashKey(): string {
     return 'V' + typeof this.id + ':' + String(this.id);
   }
-  /** Outgoing edges (a fresh array; the engine iterates `adj` directly). */
+  /** Outgoing edges (a fresh array), null when there are none. */
   get outE(): Edge[] | null {
     const out = incident(this).filter((e) => e.outV === this);
     return out.length > 0 ? out : null;
   }
-  /** Incoming edges (a fresh array). */
+  /** Incoming edges (a fresh array), null when there are none. */
   get inE(): Edge[] | null {
     const out = incident(this).filter((e) => e.inV === this);
     return out.length > 0 ? out : null;
@@ -109,67 +118,67 @@ export class Vertex {
   }
 }
 
-/** The incident edges of a vertex as an array (a copy when it holds one edge). */
-export function incident(v: Vertex): readonly Edge[] {
-  const adj = v.adj;
-  if (adj === null) return EMPTY_EDGES;
-  return adj instanceof Edge ? [adj] : adj;
-}
-
-const EMPTY_EDGES: readonly Edge[] = Object.freeze([]);
-
-function attach(v: Vertex, e: Edge): void {
-  const adj = v.adj;
-  if (adj === null) v.adj = e;
-  else if (adj instanceof Edge) v.adj = [adj, e];
-  else if (adj.length < 16) {
-    // Exact-size copies while small: push() would grow the backing store to 16+ slots at once.
-    const next = new Array<Edge>(adj.length + 1);
-    for (let i = 0; i < adj.length; i++) next[i] = adj[i]!;
-    next[adj.length] = e;
-    v.adj = next;
-  } else adj.push(e);
+/** The incident edges of a vertex (out and in together, in insertion order; a self-loop once). */
+export function incident(v: Vertex): Edge[] {
+  const s = v.store;
+  const numbers = s.edgeNumbers(v.index);
+  const out: Edge[] = [];
+  for (const e of numbers) if (s.eRemoved[e] === 0) out.push(s.edgeAt(e));
+  return out;
 }
 
 /**
- * Appends a property with exact-size arrays while small: `[]` then push() would reserve 16+
- * slots (~70 bytes) for the one to three properties most vertices hold.
+ * The edges at a vertex with the vertex at their other end: out edges first, then in edges
+ * (TinkerGraph's order for both()), each in insertion order, keeping to `accept`ed labels.
+ * The edges are those at the start of the walk, less the ones removed while it runs.
  */
-function appendProperty(v: Vertex, property: VertexProperty): void {
-  const props = v.props;
-  if (props === null) v.props = [property];
-  else if (props.length < 8) {
-    const next = new Array<VertexProperty>(props.length + 1);
-    for (let i = 0; i < props.length; i++) next[i] = props[i]!;
-    next[props.length] = property;
-    v.props = next;
-  } else props.push(property);
-}
-
-function detach(v: Vertex, e: Edge): void {
-  const adj = v.adj;
-  if (adj === null) return;
-  if (adj instanceof Edge) {
-    if (adj === e) v.adj = null;
-    return;
+export function* adjacent(v: Vertex, dir: 'out' | 'in' | 'both', accept?: (label: string) => boolean): Generator<[Edge, Vertex]> {
+  const s = v.store;
+  const labels = s.labels;
+  const vi = v.index;
+  const numbers = s.edgeNumbers(vi);
+  for (let pass = 0; pass < 2; pass++) {
+    const wantOut = pass === 0;
+    if (wantOut ? dir === 'in' : dir === 'out') continue;
+    const side = wantOut ? 1 : 2;
+    for (let k = 0; k < numbers.length; k++) {
+      const e = numbers[k]!;
+      if (s.eRemoved[e] === 1) continue;
+      const o = e * EDGE_STRIDE;
+      const d = s.eData;
+      if (d[o + side] !== vi) continue;
+      if (accept && !accept(labels[d[o]!]!)) continue;
+      yield [s.edgeAt(e), s.vertexAt(d[o + 3 - side]!)];
+    }
   }
-  const i = adj.indexOf(e);
-  if (i < 0) return;
-  if (adj.length === 2) v.adj = adj[1 - i]!;
-  else adj.splice(i, 1);
 }
 
-/** An edge: id, one label, its two vertices and single-cardinality properties as `[key, value, ...]`. */
+/** An edge handle: id, one label, its two vertices and single-cardinality properties as `[key, value, ...]`. */
 export class Edge {
-  /** Properties as a flat `[key, value, key, value ...]` array, null when there are none. */
-  props: unknown[] | null = null;
-  removed = false;
   constructor(
+    readonly store: ElementStore,
+    readonly index: number,
     readonly id: ElementId,
-    readonly label: string,
-    readonly outV: Vertex,
-    readonly inV: Vertex,
   ) {}
+  get label(): string {
+    return this.store.labels[this.store.eData[this.index * EDGE_STRIDE]!]!;
+  }
+  /** Properties as a flat `[key, value, key, value ...]` array, null when there are none (kept in the store: no handle needed). */
+  get props(): unknown[] | null {
+    return this.store.eProps.get(this.index) ?? null;
+  }
+  set props(props: unknown[] | null) {
+    this.store.eProps.set(this.index, props ?? undefined);
+  }
+  get outV(): Vertex {
+    return this.store.vertexAt(this.store.eData[this.index * EDGE_STRIDE + 1]!);
+  }
+  get inV(): Vertex {
+    return this.store.vertexAt(this.store.eData[this.index * EDGE_STRIDE + 2]!);
+  }
+  get removed(): boolean {
+    return this.store.eRemoved[this.index] === 1;
+  }
   hashKey(): string {
     return 'E' + typeof this.id + ':' + String(this.id);
   }
@@ -178,6 +187,178 @@ export class Edge {
   }
   get orderRank(): number {
     return 6;
+  }
+}
+
+/**
+ * A sparse array by element number, in chunks of 1024 slots made on first write: elements that
+ * never get an entry (most of them, in a bulk load) cost nothing, and nothing grows by copying.
+ */
+class ChunkedSlots<T> {
+  private readonly chunks: ((T | undefined)[] | undefined)[] = [];
+  get(i: number): T | undefined {
+    const chunk = this.chunks[i >>> 10];
+    return chunk === undefined ? undefined : chunk[i & 1023];
+  }
+  set(i: number, value: T | undefined): void {
+    const k = i >>> 10;
+    let chunk = this.chunks[k];
+    if (chunk === undefined) {
+      if (value === undefined) return;
+      // Fill up to k so the outer array stays dense (a far write would make it a dictionary).
+      while (this.chunks.length <= k) this.chunks.push(undefined);
+      chunk = new Array<T | undefined>(1024).fill(undefined);
+      this.chunks[k] = chunk;
+    }
+    chunk[i & 1023] = value;
+  }
+  /** The entries in number order. */
+  *values(): Generator<T> {
+    for (const chunk of this.chunks) if (chunk) for (const value of chunk) if (value !== undefined) yield value;
+  }
+}
+
+/** Int32s per edge in `eData`: label code, out vertex, in vertex, next edge + 1 at the out vertex, next edge + 1 at the in vertex. */
+const EDGE_STRIDE = 5;
+const INITIAL_CAPACITY = 256;
+
+function grownInt32(old: Int32Array, length: number): Int32Array {
+  const next = new Int32Array(length);
+  next.set(old);
+  return next;
+}
+
+function grownUint8(old: Uint8Array, length: number): Uint8Array {
+  const next = new Uint8Array(length);
+  next.set(old);
+  return next;
+}
+
+/**
+ * The element data of a graph, by element number (see the file comment). `clear()` starts a
+ * new store and marks everything in the old one removed, so stale handles read as removed.
+ */
+export class ElementStore {
+  readonly vertexIds = new IdTable();
+  readonly edgeIds = new IdTable();
+  /** Per vertex: label code, or -1 when it has several labels (held by its handle). */
+  vLabel = new Int32Array(INITIAL_CAPACITY);
+  /**
+   * Per vertex: its newest incident edge + 1 (0 = none); each edge links to the next older one
+   * at each of its ends. Adding an edge touches only its two vertices' slots (keeping a tail to
+   * append at would cost one more cache miss per end); readers reverse to insertion order.
+   */
+  vAdj = new Int32Array(INITIAL_CAPACITY);
+  vRemoved = new Uint8Array(INITIAL_CAPACITY);
+  /** Vertex handles by number, made on first use. */
+  readonly vHandle = new ChunkedSlots<Vertex>();
+  /** Per edge, EDGE_STRIDE int32s (see EDGE_STRIDE). */
+  eData = new Int32Array(INITIAL_CAPACITY * EDGE_STRIDE);
+  eRemoved = new Uint8Array(INITIAL_CAPACITY);
+  readonly eHandle = new ChunkedSlots<Edge>();
+  /** Edge properties by number, as `[key, value, ...]`. */
+  readonly eProps = new ChunkedSlots<unknown[]>();
+
+  constructor(
+    /** Label strings by code, shared by the graph's stores. */
+    readonly labels: string[],
+  ) {}
+
+  /** The handle of vertex number `i` (made and kept on first use). */
+  vertexAt(i: number): Vertex {
+    const h = this.vHandle.get(i);
+    if (h !== undefined) return h;
+    const v = new Vertex(this, i, this.vertexIds.idAt(i));
+    this.vHandle.set(i, v);
+    return v;
+  }
+
+  /** The handle of edge number `i` (made and kept on first use). */
+  edgeAt(i: number): Edge {
+    const h = this.eHandle.get(i);
+    if (h !== undefined) return h;
+    const e = new Edge(this, i, this.edgeIds.idAt(i));
+    this.eHandle.set(i, e);
+    return e;
+  }
+
+  /** Takes the next vertex number for an id; -1 - holder when the id is taken. */
+  newVertex(id: ElementId, labelCode: number): number {
+    const i = this.vertexIds.add(id);
+    if (i < 0) return i;
+    if (i >= this.vRemoved.length) {
+      const n = this.vRemoved.length * 2;
+      this.vLabel = grownInt32(this.vLabel, n);
+      this.vAdj = grownInt32(this.vAdj, n);
+      this.vRemoved = grownUint8(this.vRemoved, n);
+    }
+    this.vLabel[i] = labelCode;
+    return i;
+  }
+
+  /** Takes the next edge number for an id and links it into both vertices' lists; -1 - holder when the id is taken. */
+  newEdge(id: ElementId, labelCode: number, out: number, inV: number): number {
+    const e = this.edgeIds.add(id);
+    if (e < 0) return e;
+    if (e >= this.eRemoved.length) {
+      const n = this.eRemoved.length * 2;
+      this.eData = grownInt32(this.eData, n * EDGE_STRIDE);
+      this.eRemoved = grownUint8(this.eRemoved, n);
+    }
+    const d = this.eData;
+    const o = e * EDGE_STRIDE;
+    d[o] = labelCode;
+    d[o + 1] = out;
+    d[o + 2] = inV;
+    this.link(e, out);
+    if (inV !== out) this.link(e, inV);
+    return e;
+  }
+
+  /** The incident edges of vertex `v` by number, in insertion order (out and in together; a self-loop once). */
+  edgeNumbers(v: number): number[] {
+    const out: number[] = [];
+    for (let e = this.vAdj[v]! - 1; e >= 0; e = this.nextEdge(e, v)) out.push(e);
+    return out.reverse();
+  }
+
+  /** The edge before `e` (older) in vertex `v`'s list, or -1. */
+  private nextEdge(e: number, v: number): number {
+    const o = e * EDGE_STRIDE;
+    const d = this.eData;
+    return (d[o + 1] === v ? d[o + 3]! : d[o + 4]!) - 1;
+  }
+
+  private setNext(e: number, v: number, next: number): void {
+    const o = e * EDGE_STRIDE;
+    if (this.eData[o + 1] === v) this.eData[o + 3] = next + 1;
+    else this.eData[o + 4] = next + 1;
+  }
+
+  /** Puts edge `e` at the head of vertex `v`'s list. */
+  private link(e: number, v: number): void {
+    this.setNext(e, v, this.vAdj[v]! - 1);
+    this.vAdj[v] = e + 1;
+  }
+
+  /** Takes edge `e` out of vertex `v`'s list. */
+  unlink(e: number, v: number): void {
+    let later = -1;
+    let cur = this.vAdj[v]! - 1;
+    while (cur >= 0 && cur !== e) {
+      later = cur;
+      cur = this.nextEdge(cur, v);
+    }
+    if (cur < 0) return;
+    const next = this.nextEdge(e, v);
+    if (later < 0) this.vAdj[v] = next + 1;
+    else this.setNext(later, v, next);
+  }
+
+  /** Marks every element removed (the graph moves on to a new store). */
+  retire(): void {
+    this.vRemoved.fill(1);
+    this.eRemoved.fill(1);
   }
 }
 
@@ -200,23 +381,45 @@ export interface EdgePropertyView {
   value: unknown;
 }
 
-/** An append-only list of elements with lazy removal (removed elements are skipped, then compacted). */
-class ElementList<T extends { removed: boolean }> {
-  items: T[] = [];
+/** An append-only list of element numbers with lazy removal (removed ones are skipped, then compacted). */
+class IndexList {
+  items = new Int32Array(16);
+  length = 0;
   dead = 0;
-  add(item: T): void {
-    this.items.push(item);
+  add(i: number): void {
+    if (this.length === this.items.length) this.items = grownInt32(this.items, this.length * 2);
+    this.items[this.length++] = i;
   }
-  markRemoved(): void {
+  markRemoved(removed: Uint8Array): void {
     this.dead++;
-    if (this.dead > 1024 && this.dead * 2 > this.items.length) {
-      this.items = this.items.filter((x) => !x.removed);
+    if (this.dead > 1024 && this.dead * 2 > this.length) {
+      // A new array: an iteration under way keeps the one it started with.
+      const items = new Int32Array(Math.max(16, this.length - this.dead));
+      let n = 0;
+      for (let k = 0; k < this.length; k++) if (removed[this.items[k]!] === 0) items[n++] = this.items[k]!;
+      this.items = items;
+      this.length = n;
       this.dead = 0;
     }
   }
   get size(): number {
-    return this.items.length - this.dead;
+    return this.length - this.dead;
   }
+}
+
+/**
+ * Appends a property with exact-size arrays while small: `[]` then push() would reserve 16+
+ * slots (~70 bytes) for the one to three properties most vertices hold.
+ */
+function appendProperty(v: Vertex, property: VertexProperty): void {
+  const props = v.props;
+  if (props === null) v.props = [property];
+  else if (props.length < 8) {
+    const next = new Array<VertexProperty>(props.length + 1);
+    for (let i = 0; i < props.length; i++) next[i] = props[i]!;
+    next[props.length] = property;
+    v.props = next;
+  } else props.push(property);
 }
 
 /** Only primitive values go in the property-value index; lookups of other values scan. */
@@ -231,21 +434,22 @@ const BACKEND = 'engine';
 export class PropertyGraph {
   readonly defaultCardinality: Cardinality;
   readonly idGenerator: IdGenerator;
-  private readonly vertexById = new ElementTable<Vertex>();
-  private readonly edgeById = new ElementTable<Edge>();
+  /** Label and key strings by code (codes index the stores' label arrays). */
+  private readonly labels: string[] = [];
+  private readonly labelCodes = new Map<string, number>();
+  private store: ElementStore = new ElementStore(this.labels);
   /**
-   * Label indexes, built on the first label lookup and maintained from then on: a bulk load of
-   * millions of elements does not pay for them (nor for their memory) until a query asks.
+   * Label indexes by label code, built on the first label lookup and maintained from then on: a
+   * bulk load of millions of elements does not pay for them (nor for their memory) until a query asks.
    */
-  private verticesByLabel: Map<string, ElementList<Vertex>> | null = null;
-  private edgesByLabel: Map<string, ElementList<Edge>> | null = null;
+  private verticesByLabel: IndexList[] | null = null;
+  private edgesByLabel: IndexList[] | null = null;
   private readonly interned = new Map<string, string>();
   /** key → (value → vertices having that value under that key); built lazily per key. */
   private readonly vertexValueIndex = new Map<string, Map<string | number | boolean, Vertex[]>>();
   private lastInterned: string | undefined;
-  private lastLabelIndex: Map<string, ElementList<never>> | undefined;
   private lastLabel: string | undefined;
-  private lastLabelList: ElementList<never> | undefined;
+  private lastLabelCode = -1;
   private nextNumericId = 0;
   private nextPropertyId = 0;
   /** Bumped on every mutation, so cached views (e.g. an iteration in progress) can notice. */
@@ -257,11 +461,11 @@ export class PropertyGraph {
   }
 
   get vertexCount(): number {
-    return this.vertexById.size;
+    return this.store.vertexIds.size;
   }
 
   get edgeCount(): number {
-    return this.edgeById.size;
+    return this.store.edgeIds.size;
   }
 
   /** Returns one shared instance of a label or key string (saves memory across millions of elements). */
@@ -275,83 +479,159 @@ export class PropertyGraph {
     return text;
   }
 
+  /** The code of a label (labels are numbered in the order first seen). */
+  labelCode(label: string): number {
+    if (label === this.lastLabel) return this.lastLabelCode;
+    let code = this.labelCodes.get(label);
+    if (code === undefined) {
+      code = this.labels.length;
+      const interned = this.intern(label);
+      this.labels.push(interned);
+      this.labelCodes.set(interned, code);
+    }
+    this.lastLabel = label;
+    this.lastLabelCode = code;
+    return code;
+  }
+
   /** Generates an element id the graph does not hold yet. */
   generateId(): ElementId {
     if (this.idGenerator === 'uuid') return crypto.randomUUID();
     let id = this.nextNumericId++;
-    while (this.vertexById.has(id) || this.edgeById.has(id)) id = this.nextNumericId++;
+    while (this.hasElementId(id)) id = this.nextNumericId++;
     return id;
+  }
+
+  private hasElementId(id: ElementId): boolean {
+    return this.store.vertexIds.find(id) >= 0 || this.store.edgeIds.find(id) >= 0;
   }
 
   /** Property ids are numbers in both modes: a small integer costs no memory, a UUID string ~60 bytes. */
   private generatePropertyId(): ElementId {
     if (this.idGenerator === 'uuid') return this.nextPropertyId++;
     let id = this.nextPropertyId++;
-    while (this.vertexById.has(id) || this.edgeById.has(id)) id = this.nextPropertyId++;
+    while (this.hasElementId(id)) id = this.nextPropertyId++;
     return id;
   }
 
   /** Adds a vertex; throws InvalidInputError when the id is taken. Labels given as an array are all kept. */
   addVertex(id: ElementId | undefined, label: string | string[]): Vertex {
-    const vertexId = id ?? this.generateId();
-    let vertex: Vertex;
-    let labels: string[] | undefined;
     if (typeof label === 'string' || label.length === 1) {
-      vertex = new Vertex(vertexId, this.intern(typeof label === 'string' ? label : label[0]!));
-    } else {
-      labels = [...new Set(label.map((l) => this.intern(l)))];
-      if (labels.length === 0) labels.push(this.intern('vertex'));
-      vertex = new Vertex(vertexId, labels.length === 1 ? labels[0]! : labels);
+      return this.store.vertexAt(this.addVertexRecord(id, typeof label === 'string' ? label : label[0]!));
     }
-    // One probe sequence checks the id and inserts (a has() then set() would hash the id twice).
-    if (!this.vertexById.add(vertex)) {
-      throw new InvalidInputError(kitMessage(BACKEND, `addVertex: a vertex with id ${JSON.stringify(vertexId)} already exists`));
-    }
-    if (this.verticesByLabel) {
-      if (labels === undefined) this.labelList(this.verticesByLabel, vertex.label as string).add(vertex);
-      else for (const l of labels) this.labelList(this.verticesByLabel, l).add(vertex);
-    }
-    if (typeof vertexId === 'number' && vertexId >= this.nextNumericId) this.nextNumericId = Math.floor(vertexId) + 1;
+    const labels = [...new Set(label.map((l) => this.intern(l)))];
+    if (labels.length === 0) labels.push(this.intern('vertex'));
+    if (labels.length === 1) return this.store.vertexAt(this.addVertexRecord(id, labels[0]!));
+    const vertexId = id ?? this.generateId();
+    const i = this.store.newVertex(vertexId, -1);
+    if (i < 0) throw this.duplicateVertex(vertexId);
+    const vertex = this.store.vertexAt(i);
+    vertex.multiLabel = labels;
+    if (this.verticesByLabel) for (const l of labels) this.labelList(this.verticesByLabel, this.labelCode(l)).add(i);
+    this.noteNumericId(vertexId);
     this.version++;
     return vertex;
   }
 
+  /**
+   * Adds a vertex with one label and returns its number, without making a handle: the bulk
+   * loader's path (a handle is made later if a query or a property needs one).
+   */
+  addVertexRecord(id: ElementId | undefined, label: string): number {
+    const vertexId = id ?? this.generateId();
+    const code = this.labelCode(label);
+    const i = this.store.newVertex(vertexId, code);
+    if (i < 0) throw this.duplicateVertex(vertexId);
+    if (this.verticesByLabel) this.labelList(this.verticesByLabel, code).add(i);
+    this.noteNumericId(vertexId);
+    this.version++;
+    return i;
+  }
+
+  private duplicateVertex(id: ElementId): InvalidInputError {
+    return new InvalidInputError(kitMessage(BACKEND, `addVertex: a vertex with id ${JSON.stringify(id)} already exists`));
+  }
+
+  private noteNumericId(id: ElementId): void {
+    if (typeof id === 'number' && id >= this.nextNumericId) this.nextNumericId = Math.floor(id) + 1;
+  }
+
   /** Adds an edge between two vertices of this graph; throws InvalidInputError when the id is taken. */
   addEdge(id: ElementId | undefined, label: string, outV: Vertex, inV: Vertex): Edge {
-    const edgeId = id ?? this.generateId();
     if (outV.removed || inV.removed) {
-      if (this.edgeById.has(edgeId)) {
-        throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
+      if (id !== undefined && this.store.edgeIds.find(id) >= 0) {
+        throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(id)} already exists`));
       }
       throw new NotFoundError(kitMessage(BACKEND, `addEdge: vertex ${JSON.stringify((outV.removed ? outV : inV).id)} was removed`));
     }
-    const edge = new Edge(edgeId, this.intern(label), outV, inV);
-    if (!this.edgeById.add(edge)) {
-      throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
-    }
-    attach(outV, edge);
-    if (inV !== outV) attach(inV, edge);
-    if (this.edgesByLabel) this.labelList(this.edgesByLabel, edge.label).add(edge);
-    if (typeof edgeId === 'number' && edgeId >= this.nextNumericId) this.nextNumericId = Math.floor(edgeId) + 1;
+    return this.store.edgeAt(this.addEdgeRecord(id, label, outV.index, inV.index));
+  }
+
+  /** Adds an edge between vertex numbers and returns its number, without making a handle (the bulk loader's path). */
+  addEdgeRecord(id: ElementId | undefined, label: string, outV: number, inV: number): number {
+    const edgeId = id ?? this.generateId();
+    const code = this.labelCode(label);
+    const e = this.store.newEdge(edgeId, code, outV, inV);
+    if (e < 0) throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
+    if (this.edgesByLabel) this.labelList(this.edgesByLabel, code).add(e);
+    this.noteNumericId(edgeId);
     this.version++;
-    return edge;
+    return e;
   }
 
   getVertex(id: ElementId): Vertex | undefined {
-    return this.vertexById.get(id);
+    const i = this.store.vertexIds.find(id);
+    return i < 0 ? undefined : this.store.vertexAt(i);
   }
 
   getEdge(id: ElementId): Edge | undefined {
-    return this.edgeById.get(id);
+    const i = this.store.edgeIds.find(id);
+    return i < 0 ? undefined : this.store.edgeAt(i);
+  }
+
+  /** The number of the vertex with this id, or -1 (no handle made). */
+  findVertex(id: ElementId): number {
+    return this.store.vertexIds.find(id);
+  }
+
+  /** The number of the edge with this id, or -1 (no handle made). */
+  findEdge(id: ElementId): number {
+    return this.store.edgeIds.find(id);
+  }
+
+  /** The handle of vertex number `i`. */
+  vertexAt(i: number): Vertex {
+    return this.store.vertexAt(i);
+  }
+
+  /** The handle of edge number `i`. */
+  edgeAt(i: number): Edge {
+    return this.store.edgeAt(i);
+  }
+
+  /** Label of edge number `i`. */
+  edgeLabelAt(i: number): string {
+    return this.labels[this.store.eData[i * EDGE_STRIDE]!]!;
+  }
+
+  /** Out vertex number of edge number `i`. */
+  edgeOutAt(i: number): number {
+    return this.store.eData[i * EDGE_STRIDE + 1]!;
+  }
+
+  /** In vertex number of edge number `i`. */
+  edgeInAt(i: number): number {
+    return this.store.eData[i * EDGE_STRIDE + 2]!;
   }
 
   /** Adds a label to a vertex (a no-op when it has it already). */
   addVertexLabel(v: Vertex, label: string): void {
     const l = this.intern(label);
-    const labels = typeof v.label === 'string' ? [v.label] : v.label;
+    const labels = this.vertexLabels(v);
     if (labels.includes(l)) return;
-    v.label = [...labels, l];
-    if (this.verticesByLabel) this.labelList(this.verticesByLabel, l).add(v);
+    v.multiLabel = [...labels, l];
+    v.store.vLabel[v.index] = -1;
+    if (this.verticesByLabel) this.labelList(this.verticesByLabel, this.labelCode(l)).add(v.index);
     this.version++;
   }
 
@@ -476,56 +756,118 @@ export class PropertyGraph {
   /** Removes a vertex and all its edges. */
   removeVertex(v: Vertex): void {
     if (v.removed) return;
-    for (const e of [...incident(v)]) this.removeEdge(e);
+    for (const e of incident(v)) this.removeEdge(e);
     const props = v.props;
     v.props = null;
     if (props) for (const p of props) this.unindexValue(v, p.key, p.value);
-    v.removed = true;
-    this.vertexById.delete(v.id);
-    for (const l of typeof v.label === 'string' ? [v.label] : v.label) this.verticesByLabel?.get(l)?.markRemoved();
+    const s = v.store;
+    s.vRemoved[v.index] = 1;
+    s.vertexIds.delete(v.id);
+    if (this.verticesByLabel) for (const l of this.vertexLabels(v)) this.verticesByLabel[this.labelCode(l)]?.markRemoved(s.vRemoved);
     this.version++;
   }
 
   /** Removes an edge. */
   removeEdge(e: Edge): void {
     if (e.removed) return;
-    e.removed = true;
-    this.edgeById.delete(e.id);
-    detach(e.outV, e);
-    if (e.inV !== e.outV) detach(e.inV, e);
-    this.edgesByLabel?.get(e.label)?.markRemoved();
+    const s = e.store;
+    s.eRemoved[e.index] = 1;
+    s.edgeIds.delete(e.id);
+    const out = this.edgeOutAt(e.index);
+    const inV = this.edgeInAt(e.index);
+    s.unlink(e.index, out);
+    if (inV !== out) s.unlink(e.index, inV);
+    this.edgesByLabel?.[s.eData[e.index * EDGE_STRIDE]!]?.markRemoved(s.eRemoved);
     this.version++;
   }
 
-  /** All vertices in insertion order. */
-  vertices(): IterableIterator<Vertex> {
-    return this.vertexById.values();
+  /** All vertices in insertion order (an iteration sees vertices added while it runs). */
+  *vertices(): IterableIterator<Vertex> {
+    const s = this.store;
+    for (let i = 0; i < s.vertexIds.length; i++) if (s.vRemoved[i] === 0) yield s.vertexAt(i);
   }
 
   /** All edges in insertion order. */
-  edges(): IterableIterator<Edge> {
-    return this.edgeById.values();
+  *edges(): IterableIterator<Edge> {
+    const s = this.store;
+    for (let i = 0; i < s.edgeIds.length; i++) if (s.eRemoved[i] === 0) yield s.edgeAt(i);
+  }
+
+  /** Number of vertex numbers handed out (removed ones included): the bound for `isVertexLive(i)`. */
+  get vertexNumberBound(): number {
+    return this.store.vertexIds.length;
+  }
+
+  /** Number of edge numbers handed out (removed ones included). */
+  get edgeNumberBound(): number {
+    return this.store.edgeIds.length;
+  }
+
+  isVertexLive(i: number): boolean {
+    return this.store.vRemoved[i] === 0;
+  }
+
+  isEdgeLive(i: number): boolean {
+    return this.store.eRemoved[i] === 0;
+  }
+
+  /** Id of vertex number `i`. */
+  vertexIdAt(i: number): ElementId {
+    return this.store.vertexIds.idAt(i);
+  }
+
+  /** Id of edge number `i`. */
+  edgeIdAt(i: number): ElementId {
+    return this.store.edgeIds.idAt(i);
+  }
+
+  /** Labels of vertex number `i` (no handle made for a one-label vertex). */
+  vertexLabelsAt(i: number): readonly string[] {
+    const code = this.store.vLabel[i]!;
+    return code >= 0 ? [this.labels[code]!] : this.store.vertexAt(i).multiLabel!;
+  }
+
+  /** Properties of vertex number `i` (empty when it has no handle: properties live on handles). */
+  vertexPropertiesAt(i: number): readonly VertexProperty[] {
+    return this.store.vHandle.get(i)?.props ?? EMPTY_PROPS;
+  }
+
+  /** Properties of edge number `i` as `[key, value, ...]`, or null. */
+  edgePropertiesAt(i: number): readonly unknown[] | null {
+    return this.store.eProps.get(i) ?? null;
   }
 
   /** Vertices having a label (index lookup). */
   *verticesWithLabel(label: string): Generator<Vertex> {
-    const list = this.vertexLabelIndex().get(label);
+    const index = this.vertexLabelIndex();
+    const code = this.labelCodes.get(label);
+    if (code === undefined) return;
+    const list = index[code];
     if (!list) return;
+    const s = this.store;
     const items = list.items;
-    for (let i = 0; i < items.length; i++) if (!items[i]!.removed) yield items[i]!;
+    const n = list.length;
+    for (let k = 0; k < n; k++) if (s.vRemoved[items[k]!] === 0) yield s.vertexAt(items[k]!);
   }
 
   /** Number of vertices having a label. */
   countVerticesWithLabel(label: string): number {
-    return this.vertexLabelIndex().get(label)?.size ?? 0;
+    const index = this.vertexLabelIndex();
+    const code = this.labelCodes.get(label);
+    return code === undefined ? 0 : (index[code]?.size ?? 0);
   }
 
   /** Edges having a label (index lookup). */
   *edgesWithLabel(label: string): Generator<Edge> {
-    const list = this.edgeLabelIndex().get(label);
+    const index = this.edgeLabelIndex();
+    const code = this.labelCodes.get(label);
+    if (code === undefined) return;
+    const list = index[code];
     if (!list) return;
+    const s = this.store;
     const items = list.items;
-    for (let i = 0; i < items.length; i++) if (!items[i]!.removed) yield items[i]!;
+    const n = list.length;
+    for (let k = 0; k < n; k++) if (s.eRemoved[items[k]!] === 0) yield s.edgeAt(items[k]!);
   }
 
   /**
@@ -541,17 +883,20 @@ export class PropertyGraph {
 
   /** A vertex's label as Neptune shows it: several labels joined by `::`. */
   vertexLabel(v: Vertex): string {
-    return typeof v.label === 'string' ? v.label : v.label.join('::');
+    const label = v.label;
+    return typeof label === 'string' ? label : label.join('::');
   }
 
   /** All labels of a vertex. */
   vertexLabels(v: Vertex): readonly string[] {
-    return typeof v.label === 'string' ? [v.label] : v.label;
+    const label = v.label;
+    return typeof label === 'string' ? [label] : label;
   }
 
   /** True when the vertex has this label among its labels. */
   vertexHasLabel(v: Vertex, label: string): boolean {
-    return typeof v.label === 'string' ? v.label === label : v.label.includes(label);
+    if (v.multiLabel) return v.multiLabel.includes(label);
+    return this.labels[v.store.vLabel[v.index]!] === label;
   }
 
   /** A vertex's properties as plain views. */
@@ -595,54 +940,46 @@ export class PropertyGraph {
 
   /** Removes everything (Neptune's fast reset, the kit's cleanup). */
   clear(): void {
-    for (const v of this.vertexById.values()) v.removed = true;
-    for (const e of this.edgeById.values()) e.removed = true;
-    this.vertexById.clear();
-    this.edgeById.clear();
+    this.store.retire();
+    this.store = new ElementStore(this.labels);
     this.verticesByLabel = null;
     this.edgesByLabel = null;
     this.vertexValueIndex.clear();
-    this.lastLabel = undefined;
-    this.lastLabelList = undefined;
-    this.lastLabelIndex = undefined;
     this.version++;
   }
 
-  private vertexLabelIndex(): Map<string, ElementList<Vertex>> {
+  private vertexLabelIndex(): IndexList[] {
     if (this.verticesByLabel) return this.verticesByLabel;
-    const index = new Map<string, ElementList<Vertex>>();
-    for (const v of this.vertexById.values()) {
-      if (typeof v.label === 'string') this.labelList(index, v.label).add(v);
-      else for (const l of v.label) this.labelList(index, l).add(v);
+    const index: IndexList[] = [];
+    const s = this.store;
+    for (let i = 0; i < s.vertexIds.length; i++) {
+      if (s.vRemoved[i] === 1) continue;
+      const code = s.vLabel[i]!;
+      if (code >= 0) this.labelList(index, code).add(i);
+      else for (const l of s.vertexAt(i).multiLabel!) this.labelList(index, this.labelCode(l)).add(i);
     }
     this.verticesByLabel = index;
     return index;
   }
 
-  private edgeLabelIndex(): Map<string, ElementList<Edge>> {
+  private edgeLabelIndex(): IndexList[] {
     if (this.edgesByLabel) return this.edgesByLabel;
-    const index = new Map<string, ElementList<Edge>>();
-    for (const e of this.edgeById.values()) this.labelList(index, e.label).add(e);
+    const index: IndexList[] = [];
+    const s = this.store;
+    for (let i = 0; i < s.edgeIds.length; i++) if (s.eRemoved[i] === 0) this.labelList(index, s.eData[i * EDGE_STRIDE]!).add(i);
     this.edgesByLabel = index;
     return index;
   }
 
-  private labelList<T extends { removed: boolean }>(index: Map<string, ElementList<T>>, label: string): ElementList<T> {
-    if (label === this.lastLabel && index === (this.lastLabelIndex as unknown)) return this.lastLabelList as unknown as ElementList<T>;
-    let list = index.get(label);
-    if (!list) {
-      list = new ElementList<T>();
-      index.set(label, list);
-    }
-    this.lastLabel = label;
-    this.lastLabelIndex = index as unknown as Map<string, ElementList<never>>;
-    this.lastLabelList = list as unknown as ElementList<never>;
-    return list;
+  private labelList(index: IndexList[], code: number): IndexList {
+    return (index[code] ??= new IndexList());
   }
 
   private buildValueIndex(key: string): Map<string | number | boolean, Vertex[]> {
     const index = new Map<string | number | boolean, Vertex[]>();
-    for (const v of this.vertexById.values()) {
+    // Properties live on handles: vertices without a handle have none.
+    for (const v of this.store.vHandle.values()) {
+      if (v.removed) continue;
       const props = v.props;
       if (!props) continue;
       for (const p of props) {

@@ -8,7 +8,7 @@ import type { Compiler, Instruction, Modulators, Stage, StepCompiler } from './c
 import { ROOT, checkDeadline, stepError } from './compiler.js';
 import { indexableValues, isPredicate } from './predicates.js';
 import type { ElementId, PropertyGraph } from './property-graph.js';
-import { Edge, Vertex } from './property-graph.js';
+import { Edge, Vertex, adjacent } from './property-graph.js';
 import { enumName, isEnum } from './step-helpers.js';
 import { Traverser } from './traverser.js';
 import { elementFilters } from './strategies.js';
@@ -211,29 +211,9 @@ function labelFilter(labels: readonly unknown[], step: string): ((l: string) => 
   return (l) => set.has(l);
 }
 
-function* adjacentEdges(v: Vertex, dir: Direction, accept: ((l: string) => boolean) | undefined): Generator<[Edge, Vertex]> {
-  const adj = v.adj;
-  if (adj === null) return;
-  if (adj instanceof Edge) {
-    if (accept && !accept(adj.label)) return;
-    if (dir !== 'in' && adj.outV === v) yield [adj, adj.inV];
-    if (dir !== 'out' && adj.inV === v) yield [adj, adj.outV];
-    return;
-  }
-  // Out edges first, then in edges (TinkerGraph's order for both()).
-  const n = adj.length;
-  if (dir !== 'in') {
-    for (let i = 0; i < n && i < adj.length; i++) {
-      const e = adj[i]!;
-      if (e.outV === v && (!accept || accept(e.label))) yield [e, e.inV];
-    }
-  }
-  if (dir !== 'out') {
-    for (let i = 0; i < n && i < adj.length; i++) {
-      const e = adj[i]!;
-      if (e.inV === v && (!accept || accept(e.label))) yield [e, e.outV];
-    }
-  }
+/** The edges at a vertex with their other vertex: out edges first, then in (TinkerGraph's order for both()). */
+function adjacentEdges(v: Vertex, dir: Direction, accept: ((l: string) => boolean) | undefined): Generator<[Edge, Vertex]> {
+  return adjacent(v, dir, accept);
 }
 
 function vertexStep(dir: Direction, toEdges: boolean, step: string): StepCompiler {
