@@ -47,6 +47,8 @@ try {
   process.stdout.write(formatTransformReport(report));
   const sourceRecords = report.sources.reduce((sum, s) => sum + s.rows, 0);
   const seconds = report.elapsedMs / 1000;
+  // Into an empty prefix the uploads run beside the statements: each interval between two
+  // progress events is charged to the phase of the event that ends it.
   console.log(`phases: ${[...phases].map(([p, t]) => `${p} ${(t.wall / 1000).toFixed(1)} s wall / ${(t.cpu / 1000).toFixed(1)} CPU s`).join(', ')}`);
   console.log(`etl local transform: ${records.toLocaleString('en-US')} records (${sourceRecords.toLocaleString('en-US')} source rows in 4 datasets)`);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -277,3 +277,35 @@ describe('runLocalTransform on bad input', () => {
     }
   });
 });
+
+describe('runLocalTransform into an empty prefix', () => {
+  let kit: EtlTestKit;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+  });
+  afterAll(async () => kit?.close());
+
+  it('uploads files while later statements run, and deletes them again when a later statement fails', async () => {
+    // The last statement (usedUserAgent) casts the user agent to a Long: it fails at run time,
+    // after every earlier file has been handed to the store.
+    const model = structuredClone(GRAPH_MODEL);
+    model.edges.find((e) => e.label === 'usedUserAgent')!.properties.push({ name: 'n', column: 'user-agent', type: 'Long' });
+    const put: string[] = [];
+    const store = { ...kit.store, putFile: (key: string, path: string) => (put.push(key), kit.store.putFile(key, path)) };
+    const error = await runLocalTransform({ store, catalog: kit.catalog, model, concurrency: 1 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).toBe('OperationFailedError');
+    expect(error?.message).toMatch(/writing edges\/usedUserAgent\.csv failed: Conversion Error/);
+    expect(put).toContain(`${PREFIX}vertices/User.csv`);
+    expect(put).toContain(`${PREFIX}edges/lastSeenAtDomain.csv`);
+    expect(put).not.toContain(`${PREFIX}edges/usedUserAgent.csv`);
+    expect(await kit.store.listObjects(PREFIX)).toEqual([]);
+
+    // The same run without the failing property fills the prefix.
+    await runLocalTransform({ store: kit.store, catalog: kit.catalog, concurrency: 1 });
+    expect(Object.keys(await readTree(kit.store, PREFIX))).toContain('edges/usedUserAgent.csv');
+  });
+});
