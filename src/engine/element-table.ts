@@ -73,9 +73,15 @@ export class IdTable {
   private count = 0;
   private live = 0;
   private tombstones = 0;
-  /** The last id hashed, its hash and whether it is an ASCII string: the loader asks for an id, then adds it. */
+  /**
+   * The last id hashed and its hash. A string id is hashed over its UTF-8 bytes, encoded (natively,
+   * far faster than a charCodeAt loop) at the buffer's tail: that copy is compared against stored
+   * ids and, when the id is added, kept. `lastLength` is its byte length; it stays valid until
+   * something is appended. The loader asks for an id, then adds it: one encoding serves both.
+   */
   private lastId: ElementId | undefined;
   private lastHash = 0;
+  private lastLength = 0;
   private lastAscii = false;
 
   /** Number of ids held. */
@@ -144,7 +150,7 @@ export class IdTable {
     return index;
   }
 
-  /** Stores the id's bytes under the next index. */
+  /** Stores the id's bytes (for a string: already at the tail, from hashOf) under the next index. */
   private append(id: ElementId): number {
     const index = this.count;
     if (index + 1 >= this.starts.length) {
@@ -155,26 +161,18 @@ export class IdTable {
       kinds.set(this.kinds);
       this.kinds = kinds;
     }
-    let pos = this.used;
     if (typeof id === 'number') {
       this.reserve(8);
-      this.bytes.writeDoubleLE(id, pos);
-      pos += 8;
+      this.bytes.writeDoubleLE(id, this.used);
+      this.used += 8;
       this.kinds[index] = KIND_NUMBER;
-    } else if (id === this.lastId && this.lastAscii) {
-      this.reserve(id.length);
-      const bytes = this.bytes;
-      for (let k = 0; k < id.length; k++) bytes[pos + k] = id.charCodeAt(k);
-      pos += id.length;
-      this.kinds[index] = KIND_ASCII;
     } else {
-      const length = Buffer.byteLength(id, 'utf8');
-      this.reserve(length);
-      pos += this.bytes.write(id, pos, length, 'utf8');
-      this.kinds[index] = isAscii(id) ? KIND_ASCII : KIND_UTF8;
+      this.used += this.lastLength;
+      this.kinds[index] = this.lastAscii ? KIND_ASCII : KIND_UTF8;
     }
-    this.used = pos;
-    this.starts[index + 1] = pos;
+    // The tail holds this id now, not a scratch copy: hash again before comparing anything.
+    this.lastId = undefined;
+    this.starts[index + 1] = this.used;
     this.count = index + 1;
     return index;
   }
@@ -188,7 +186,7 @@ export class IdTable {
     this.bytes = bytes;
   }
 
-  /** True when index `index` holds this id (SameValueZero, as Map keys: NaN equals NaN). */
+  /** True when index `index` holds this id (SameValueZero, as Map keys: NaN equals NaN); a string id is at the tail. */
   private holds(index: number, id: ElementId): boolean {
     const kind = this.kinds[index];
     const start = this.starts[index]!;
@@ -198,11 +196,11 @@ export class IdTable {
       return stored === id || (stored !== stored && id !== id);
     }
     if (kind === KIND_NUMBER) return false;
-    const end = this.starts[index + 1]!;
-    if (kind === KIND_UTF8) return this.bytes.toString('utf8', start, end) === id;
-    if (end - start !== id.length) return false;
+    const length = this.lastLength;
+    if (this.starts[index + 1]! - start !== length) return false;
     const bytes = this.bytes;
-    for (let k = 0; k < id.length; k++) if (bytes[start + k] !== id.charCodeAt(k)) return false;
+    const tail = this.used;
+    for (let k = 0; k < length; k++) if (bytes[start + k] !== bytes[tail + k]) return false;
     return true;
   }
 
@@ -210,19 +208,23 @@ export class IdTable {
     if (id === this.lastId) return this.lastHash;
     let hash: number;
     if (typeof id === 'string') {
-      // One pass hashes the code units and notes whether they are all ASCII (stored byte for byte).
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      this.reserve(id.length * 3);
+      const bytes = this.bytes;
+      const tail = this.used;
+      const length = bytes.write(id, tail, 'utf8');
       let h = 0x811c9dc5 | 0;
       let any = 0;
-      for (let i = 0; i < id.length; i++) {
-        const c = id.charCodeAt(i);
-        any |= c;
-        h = Math.imul(h ^ c, 16777619);
+      for (let k = 0; k < length; k++) {
+        const b = bytes[tail + k]!;
+        any |= b;
+        h = Math.imul(h ^ b, 16777619);
       }
       hash = finalise(h);
+      this.lastLength = length;
       this.lastAscii = any < 0x80;
     } else {
       hash = hashNumber(id);
-      this.lastAscii = false;
     }
     this.lastId = id;
     this.lastHash = hash;
@@ -261,9 +263,4 @@ export class IdTable {
     this.slots = slots;
     this.tombstones = 0;
   }
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
-  return true;
 }

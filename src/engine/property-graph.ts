@@ -539,11 +539,18 @@ export class PropertyGraph {
    */
   addVertexRecord(id: ElementId | undefined, label: string): number {
     const vertexId = id ?? this.generateId();
-    const code = this.labelCode(label);
-    const i = this.store.newVertex(vertexId, code);
+    const i = this.tryAddVertexRecord(vertexId, label);
     if (i < 0) throw this.duplicateVertex(vertexId);
+    return i;
+  }
+
+  /** Adds a vertex with one label unless its id is taken: its number, or -1 - the holder's number (nothing changed). */
+  tryAddVertexRecord(id: ElementId, label: string): number {
+    const code = this.labelCode(label);
+    const i = this.store.newVertex(id, code);
+    if (i < 0) return i;
     if (this.verticesByLabel) this.labelList(this.verticesByLabel, code).add(i);
-    this.noteNumericId(vertexId);
+    this.noteNumericId(id);
     this.version++;
     return i;
   }
@@ -570,11 +577,18 @@ export class PropertyGraph {
   /** Adds an edge between vertex numbers and returns its number, without making a handle (the bulk loader's path). */
   addEdgeRecord(id: ElementId | undefined, label: string, outV: number, inV: number): number {
     const edgeId = id ?? this.generateId();
-    const code = this.labelCode(label);
-    const e = this.store.newEdge(edgeId, code, outV, inV);
+    const e = this.tryAddEdgeRecord(edgeId, label, outV, inV);
     if (e < 0) throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
+    return e;
+  }
+
+  /** Adds an edge between vertex numbers unless its id is taken: its number, or -1 - the holder's number (nothing changed). */
+  tryAddEdgeRecord(id: ElementId, label: string, outV: number, inV: number): number {
+    const code = this.labelCode(label);
+    const e = this.store.newEdge(id, code, outV, inV);
+    if (e < 0) return e;
     if (this.edgesByLabel) this.labelList(this.edgesByLabel, code).add(e);
-    this.noteNumericId(edgeId);
+    this.noteNumericId(id);
     this.version++;
     return e;
   }
@@ -703,30 +717,41 @@ export class PropertyGraph {
 
   /** Sets an edge property (edges hold one value per key). */
   setEdgeProperty(e: Edge, key: string, value: unknown): void {
+    // The handle's own store: a handle from before clear() writes to the retired store, harmlessly.
+    this.writeEdgeProperty(e.store, e.index, key, value);
+  }
+
+  /** Sets a property of edge number `i` (no handle made). */
+  setEdgePropertyAt(i: number, key: string, value: unknown): void {
+    this.writeEdgeProperty(this.store, i, key, value);
+  }
+
+  private writeEdgeProperty(store: ElementStore, i: number, key: string, value: unknown): void {
     if (value === null || value === undefined) {
       throw new InvalidInputError(kitMessage(BACKEND, `property: the value of "${key}" must not be null`));
     }
     const k = this.intern(key);
-    const props = e.props;
-    if (props === null) {
+    const slots = store.eProps;
+    const props = slots.get(i);
+    if (props === undefined) {
       // An exact-size array: `[]` then push() would reserve 16+ slots for one key and value.
-      e.props = [k, value];
+      slots.set(i, [k, value]);
       this.version++;
       return;
     }
-    for (let i = 0; i < props.length; i += 2) {
-      if (props[i] === k) {
-        props[i + 1] = value;
+    for (let j = 0; j < props.length; j += 2) {
+      if (props[j] === k) {
+        props[j + 1] = value;
         this.version++;
         return;
       }
     }
     if (props.length < 16) {
       const next = new Array<unknown>(props.length + 2);
-      for (let i = 0; i < props.length; i++) next[i] = props[i];
+      for (let j = 0; j < props.length; j++) next[j] = props[j];
       next[props.length] = k;
       next[props.length + 1] = value;
-      e.props = next;
+      slots.set(i, next);
     } else props.push(k, value);
     this.version++;
   }
@@ -747,10 +772,12 @@ export class PropertyGraph {
 
   /** Reads one edge property value (undefined when absent). */
   edgeProperty(e: Edge, key: string): unknown {
-    const props = e.props;
-    if (!props) return undefined;
-    for (let i = 0; i < props.length; i += 2) if (props[i] === key) return props[i + 1];
-    return undefined;
+    return readEdgeProperty(e.store, e.index, key);
+  }
+
+  /** Reads one property value of edge number `i` (undefined when absent). */
+  edgePropertyAt(i: number, key: string): unknown {
+    return readEdgeProperty(this.store, i, key);
   }
 
   /** Removes a vertex and all its edges. */
@@ -1015,6 +1042,13 @@ export class PropertyGraph {
 
 const EMPTY: readonly Vertex[] = Object.freeze([]);
 const EMPTY_PROPS: readonly VertexProperty[] = Object.freeze([]);
+
+function readEdgeProperty(store: ElementStore, i: number, key: string): unknown {
+  const props = store.eProps.get(i);
+  if (!props) return undefined;
+  for (let j = 0; j < props.length; j += 2) if (props[j] === key) return props[j + 1];
+  return undefined;
+}
 
 function removeFrom<T>(list: T[] | null, item: T): void {
   if (!list) return;

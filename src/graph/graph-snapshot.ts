@@ -12,7 +12,7 @@
  */
 import { fsyncSync, readSync, writeSync } from 'node:fs';
 import { InvalidInputError, kitMessage } from '../errors.js';
-import { PropertyGraph, type Cardinality, type ElementId, type Vertex } from '../engine/property-graph.js';
+import { PropertyGraph, type Cardinality, type ElementId } from '../engine/property-graph.js';
 
 const MAGIC = Buffer.from('IDGRAPH2', 'latin1');
 const BLOCK_TARGET = 1 << 20;
@@ -152,15 +152,17 @@ export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: Wr
   const w = new SnapshotWriter(fd, options.onBlock);
   let vertices = 0;
   let edges = 0;
-  const ordinal = new Map<Vertex, number>();
-  for (const v of graph.vertices()) {
-    ordinal.set(v, vertices);
+  // Element numbers, not handles: saving must not make a handle for each of millions of elements.
+  const ordinal = new Int32Array(graph.vertexNumberBound);
+  for (let i = 0; i < graph.vertexNumberBound; i++) {
+    if (!graph.isVertexLive(i)) continue;
+    ordinal[i] = vertices;
     w.byte(ENTRY_VERTEX);
-    w.value(v.id);
-    const labels = graph.vertexLabels(v);
+    w.value(graph.vertexIdAt(i));
+    const labels = graph.vertexLabelsAt(i);
     w.varint(labels.length);
     for (const l of labels) w.name(l);
-    const props = graph.vertexPropertyObjects(v);
+    const props = graph.vertexPropertiesAt(i);
     w.varint(props.length);
     for (const p of props) {
       w.name(p.key);
@@ -178,18 +180,19 @@ export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: Wr
     w.endEntry();
     vertices++;
   }
-  for (const e of graph.edges()) {
+  for (let i = 0; i < graph.edgeNumberBound; i++) {
+    if (!graph.isEdgeLive(i)) continue;
     w.byte(ENTRY_EDGE);
-    w.value(e.id);
-    w.name(e.label);
-    w.varint(ordinal.get(e.outV)!);
-    w.varint(ordinal.get(e.inV)!);
-    const props = e.props;
+    w.value(graph.edgeIdAt(i));
+    w.name(graph.edgeLabelAt(i));
+    w.varint(ordinal[graph.edgeOutAt(i)]!);
+    w.varint(ordinal[graph.edgeInAt(i)]!);
+    const props = graph.edgePropertiesAt(i);
     const n = props ? props.length / 2 : 0;
     w.varint(n);
-    for (let i = 0; i < n; i++) {
-      w.name(props![2 * i] as string);
-      w.value(props![2 * i + 1]);
+    for (let k = 0; k < n; k++) {
+      w.name(props![2 * k] as string);
+      w.value(props![2 * k + 1]);
     }
     w.endEntry();
     edges++;
@@ -292,7 +295,7 @@ export function readGraphSnapshot(fd: number, path: string, graph = new Property
     throw new InvalidInputError(kitMessage(BACKEND, `${path} is not a graph snapshot (bad magic)`));
   }
   const r = new SnapshotReader();
-  const byOrdinal: Vertex[] = [];
+  const byOrdinal: number[] = [];
   const lengthBuf = Buffer.alloc(4);
   let vertices = 0;
   let edges = 0;
@@ -346,17 +349,20 @@ function readFully(fd: number, buf: Buffer, length: number): number {
 
 const RESTORE_CARDINALITY: Cardinality = 'list'; // values are restored exactly as saved, no dedup pass
 
-function readVertex(r: SnapshotReader, graph: PropertyGraph): Vertex {
+/** Reads a vertex entry; returns the vertex's number. */
+function readVertex(r: SnapshotReader, graph: PropertyGraph): number {
   const id = r.value() as ElementId;
   const labelCount = r.varint();
-  let label: string | string[];
-  if (labelCount === 1) label = r.name();
+  let v: number;
+  if (labelCount === 1) v = graph.addVertexRecord(id, r.name());
   else {
-    label = [];
-    for (let i = 0; i < labelCount; i++) label.push(r.name());
+    const labels: string[] = [];
+    for (let i = 0; i < labelCount; i++) labels.push(r.name());
+    v = graph.addVertex(id, labels).index;
   }
-  const v: Vertex = graph.addVertex(id, label);
   const n = r.varint();
+  // Properties live on handles: only vertices that have some get one.
+  const handle = n > 0 ? graph.vertexAt(v) : undefined;
   for (let i = 0; i < n; i++) {
     const key = r.name();
     const value = r.value();
@@ -367,19 +373,18 @@ function readVertex(r: SnapshotReader, graph: PropertyGraph): Vertex {
       meta = new Map();
       for (let j = 0; j < metaCount; j++) meta.set(r.name(), r.value());
     }
-    graph.setVertexProperty(v, key, value, RESTORE_CARDINALITY, meta, propertyId);
+    graph.setVertexProperty(handle!, key, value, RESTORE_CARDINALITY, meta, propertyId);
   }
   return v;
 }
 
-function readEdge(r: SnapshotReader, graph: PropertyGraph, byOrdinal: readonly Vertex[]): void {
+function readEdge(r: SnapshotReader, graph: PropertyGraph, byOrdinal: readonly number[]): void {
   const id = r.value() as ElementId;
   const label = r.name();
   const outV = byOrdinal[r.varint()];
   const inV = byOrdinal[r.varint()];
-  if (!outV || !inV) throw new RangeError(`edge ${JSON.stringify(id)} refers to a vertex the file does not hold`);
-  const e = graph.addEdge(id, label, outV, inV);
+  if (outV === undefined || inV === undefined) throw new RangeError(`edge ${JSON.stringify(id)} refers to a vertex the file does not hold`);
+  const e = graph.addEdgeRecord(id, label, outV, inV);
   const n = r.varint();
-  for (let i = 0; i < n; i++) graph.setEdgeProperty(e, r.name(), r.value());
+  for (let i = 0; i < n; i++) graph.setEdgePropertyAt(e, r.name(), r.value());
 }
-

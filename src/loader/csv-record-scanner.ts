@@ -116,31 +116,6 @@ export class CsvRecordScanner {
     let count = 0;
     let pos = start;
     let line = startLine;
-    // A malformed record: report it and resume after the line on which the error was found
-    // (undefined: that line continues in the next chunk; the record is scanned again then).
-    const failNow = (message: string): { pos: number; line: number } | undefined => {
-      let p = pos;
-      let resume: { pos: number; line: number } | undefined;
-      while (p < length) {
-        const c = text.charCodeAt(p);
-        if (c === LF) {
-          resume = { pos: p + 1, line: line + 1 };
-          break;
-        }
-        if (c === CR) {
-          if (p + 1 >= length && !final) return undefined;
-          resume = { pos: text.charCodeAt(p + 1) === LF ? p + 2 : p + 1, line: line + 1 };
-          break;
-        }
-        p++;
-      }
-      if (resume === undefined) {
-        if (!final) return undefined;
-        resume = { pos: length, line };
-      }
-      this.sink.error(message, startLine);
-      return resume;
-    };
     for (;;) {
       if (pos < length && text.charCodeAt(pos) === QUOTE) {
         // Quoted field.
@@ -185,7 +160,7 @@ export class CsvRecordScanner {
           const next = c === CR && text.charCodeAt(pos + 1) === LF ? pos + 2 : pos + 1;
           return { pos: next, line: line + 1 };
         }
-        return failNow(`line ${startLine}: unexpected text after the closing quote of field ${count}`);
+        return this.failRecord(text, pos, line, startLine, final, `line ${startLine}: unexpected text after the closing quote of field ${count}`);
       }
       // Unquoted field: to the next comma or line end.
       let scan = pos;
@@ -193,8 +168,7 @@ export class CsvRecordScanner {
         const d = text.charCodeAt(scan);
         if (d === COMMA || d === LF || d === CR) break;
         if (d === QUOTE) {
-          pos = scan;
-          return failNow(`line ${startLine}: a double quote inside unquoted field ${count + 1}`);
+          return this.failRecord(text, scan, line, startLine, final, `line ${startLine}: a double quote inside unquoted field ${count + 1}`);
         }
         scan++;
       }
@@ -215,6 +189,35 @@ export class CsvRecordScanner {
       const next = d === CR && text.charCodeAt(pos + 1) === LF ? pos + 2 : pos + 1;
       return { pos: next, line: line + 1 };
     }
+  }
+  /**
+   * A malformed record: reports it and resumes after the line on which the error was found, at
+   * `pos` (undefined: that line continues in the next chunk; the record is scanned again then).
+   * A method, not a closure in scanQuoted: that would be made again for every quoted record.
+   */
+  private failRecord(text: string, pos: number, line: number, startLine: number, final: boolean, message: string): { pos: number; line: number } | undefined {
+    const length = text.length;
+    let p = pos;
+    let resume: { pos: number; line: number } | undefined;
+    while (p < length) {
+      const c = text.charCodeAt(p);
+      if (c === LF) {
+        resume = { pos: p + 1, line: line + 1 };
+        break;
+      }
+      if (c === CR) {
+        if (p + 1 >= length && !final) return undefined;
+        resume = { pos: text.charCodeAt(p + 1) === LF ? p + 2 : p + 1, line: line + 1 };
+        break;
+      }
+      p++;
+    }
+    if (resume === undefined) {
+      if (!final) return undefined;
+      resume = { pos: length, line };
+    }
+    this.sink.error(message, startLine);
+    return resume;
   }
 }
 

@@ -41,7 +41,7 @@ function decompressFor(name: string, stream: Readable): Readable {
 }
 
 /** Object-store keys under a prefix that can hold CSV data (not folder markers, not empty). */
-async function listObjectSources(store: ObjectStore, prefix: string): Promise<CsvFileSource[]> {
+export async function listObjectSources(store: ObjectStore, prefix: string): Promise<CsvFileSource[]> {
   const objects = await store.listObjects(prefix);
   return objects
     .filter((o) => !o.key.endsWith('/') && o.size > 0)

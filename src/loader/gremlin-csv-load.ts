@@ -18,7 +18,7 @@ import { parseCsv } from '../csv/index.js';
 import { InvalidInputError } from '../errors.js';
 import { CsvRecordScanner } from './csv-record-scanner.js';
 import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
-import type { Cardinality, Edge, PropertyGraph, Vertex, VertexRef } from '../engine/property-graph.js';
+import type { Cardinality, PropertyGraph, Vertex, VertexRef } from '../engine/property-graph.js';
 import { valuesEqual } from '../engine/values.js';
 import { GremlinHeaderError, parseGremlinCsvHeader, type ElementKind, type GremlinCsvHeader } from './gremlin-csv-header.js';
 import { INVALID, splitArrayCell } from './gremlin-csv-values.js';
@@ -338,21 +338,32 @@ class FileLoader {
     const labelCell = header.labelIndex >= 0 ? fields[header.labelIndex]! : '';
     const graph = this.graph;
     const { keys, values, cards, count } = this;
-    let existing = this.expectNew ? undefined : graph.getVertex(id);
-    if (existing === undefined) {
-      let label: string | string[] = 'vertex';
-      if (labelCell !== '') {
-        label = labelCell.indexOf(';') === -1 ? labelCell : labelCell.split(';').filter((l) => l !== '');
-      }
-      const v = this.tryAddVertex(id, label);
-      if (v !== undefined) {
-        this.expectNew = true;
-        for (let i = 0; i < count; i++) graph.setVertexProperty(v, keys[i]!, values[i], cards[i]);
-        return;
+    let known = this.expectNew ? -1 : graph.findVertex(id);
+    if (known < 0) {
+      if (labelCell === '' || labelCell.indexOf(';') === -1) {
+        // One label: add by number; a handle is made only when there are properties to hold.
+        const added = graph.tryAddVertexRecord(id, labelCell === '' ? 'vertex' : labelCell);
+        if (added >= 0) {
+          this.expectNew = true;
+          if (count > 0) {
+            const v = graph.vertexAt(added);
+            for (let i = 0; i < count; i++) graph.setVertexProperty(v, keys[i]!, values[i], cards[i]);
+          }
+          return;
+        }
+        known = -1 - added;
+      } else {
+        const v = this.tryAddVertex(id, labelCell.split(';').filter((l) => l !== ''));
+        if (v !== undefined) {
+          this.expectNew = true;
+          for (let i = 0; i < count; i++) graph.setVertexProperty(v, keys[i]!, values[i], cards[i]);
+          return;
+        }
+        known = graph.findVertex(id);
       }
       this.expectNew = false;
-      existing = graph.getVertex(id)!;
     }
+    const existing = graph.vertexAt(known);
     // A known vertex: refuse the whole record before changing anything if a single value clashes.
     if (!this.options.updateSingleCardinalityProperties) {
       for (let i = 0; i < count; i++) {
@@ -382,16 +393,6 @@ class FileLoader {
   private tryAddVertex(id: string, label: string | string[]): Vertex | undefined {
     try {
       return this.graph.addVertex(id, label);
-    } catch (error) {
-      if (error instanceof InvalidInputError) return undefined;
-      throw error;
-    }
-  }
-
-  /** Adds the edge (both ends exist), or returns undefined (having changed nothing) when its id is taken. */
-  private tryAddEdge(id: string, label: string, outV: Vertex, inV: Vertex): Edge | undefined {
-    try {
-      return this.graph.addEdge(id, label, outV, inV);
     } catch (error) {
       if (error instanceof InvalidInputError) return undefined;
       throw error;
@@ -428,9 +429,9 @@ class FileLoader {
     }
     const label = header.labelIndex >= 0 && fields[header.labelIndex] !== '' ? fields[header.labelIndex]! : 'edge';
     const graph = this.graph;
-    const outV = graph.getVertex(from);
-    const inV = graph.getVertex(to);
-    if (outV === undefined || inV === undefined) {
+    const outV = graph.findVertex(from);
+    const inV = graph.findVertex(to);
+    if (outV < 0 || inV < 0) {
       // Neptune's own wording for this error (load-api-reference-error-logs-examples).
       this.fail(
         LOAD_ERROR_CODES.missingVertex,
@@ -441,22 +442,22 @@ class FileLoader {
       return;
     }
     const { keys, values, count } = this;
-    let existing = this.expectNew ? undefined : graph.getEdge(id);
-    if (existing === undefined) {
-      const e = this.tryAddEdge(id, label, outV, inV);
-      if (e !== undefined) {
+    let existing = this.expectNew ? -1 : graph.findEdge(id);
+    if (existing < 0) {
+      const added = graph.tryAddEdgeRecord(id, label, outV, inV);
+      if (added >= 0) {
         this.expectNew = true;
-        for (let i = 0; i < count; i++) graph.setEdgeProperty(e, keys[i]!, values[i]);
+        for (let i = 0; i < count; i++) graph.setEdgePropertyAt(added, keys[i]!, values[i]);
         return;
       }
       this.expectNew = false;
-      existing = graph.getEdge(id)!;
+      existing = -1 - added;
     }
-    if (existing.label !== label || existing.outV !== outV || existing.inV !== inV) {
+    if (graph.edgeLabelAt(existing) !== label || graph.edgeOutAt(existing) !== outV || graph.edgeInAt(existing) !== inV) {
       this.fail(
         LOAD_ERROR_CODES.edgeConflict,
-        `line ${record.line}: edge id ${JSON.stringify(id)} already names a ${existing.label} edge ` +
-          `${JSON.stringify(existing.outV.id)} -> ${JSON.stringify(existing.inV.id)}`,
+        `line ${record.line}: edge id ${JSON.stringify(id)} already names a ${graph.edgeLabelAt(existing)} edge ` +
+          `${JSON.stringify(graph.vertexIdAt(graph.edgeOutAt(existing)))} -> ${JSON.stringify(graph.vertexIdAt(graph.edgeInAt(existing)))}`,
         this.recordNum,
         'insertErrors',
       );
@@ -464,7 +465,7 @@ class FileLoader {
     }
     if (!this.options.updateSingleCardinalityProperties) {
       for (let i = 0; i < count; i++) {
-        const old = graph.edgeProperty(existing, keys[i]!);
+        const old = graph.edgePropertyAt(existing, keys[i]!);
         if (old !== undefined && !valuesEqual(old, values[i])) {
           this.fail(
             LOAD_ERROR_CODES.cardinality,
@@ -479,8 +480,8 @@ class FileLoader {
     }
     this.feed.totalDuplicates++;
     for (let i = 0; i < count; i++) {
-      if (valuesEqual(graph.edgeProperty(existing, keys[i]!), values[i])) continue;
-      graph.setEdgeProperty(existing, keys[i]!, values[i]);
+      if (valuesEqual(graph.edgePropertyAt(existing, keys[i]!), values[i])) continue;
+      graph.setEdgePropertyAt(existing, keys[i]!, values[i]);
     }
   }
 }
