@@ -244,10 +244,10 @@ export class IdTable {
     }
   }
 
-  /** Rebuilds the slots without tombstones: doubled when live ids fill a quarter or more. */
+  /** Rebuilds the slots without tombstones, at least twice as many as live ids (grown by doubling: load 25-50 %). */
   private resize(): void {
     let capacity = this.slots.length >> 1;
-    while ((this.live + 1) * 4 > capacity) capacity *= 2;
+    while ((this.live + 1) * 2 > capacity) capacity *= 2;
     const old = this.slots;
     const slots = new Int32Array(capacity * 2);
     const mask = slots.length - 2;
