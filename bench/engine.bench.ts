@@ -94,12 +94,12 @@ function buildIdentityGraph(graph: PropertyGraph, n: number): string[] {
     graph.addEdgeRecord(`hasExternalId:${i}`, 'hasExternalId', user, customer);
     graph.addEdgeRecord(`hasPostCode:${i}`, 'hasPostCodeAddress', user, postcodes[pick(postcodes.length)]!);
     graph.addEdgeRecord(`hasCity:${i}`, 'hasCityAddress', user, cities[pick(cities.length)]!);
-    graph.setEdgeProperty(graph.edgeAt(graph.addEdgeRecord(`hasLoyalty:${i}`, 'hasLoyaltyLevel', user, loyalty[pick(loyalty.length)]!)), 'loyalty_points', pick(10000));
+    graph.setEdgePropertyAt(graph.addEdgeRecord(`hasLoyalty:${i}`, 'hasLoyaltyLevel', user, loyalty[pick(loyalty.length)]!), 'loyalty_points', pick(10000));
   }
   for (let i = 0; i < n; i++) {
     const buyer = random() < 0.5 ? emails[pick(n)]! : customers[pick(n)]!;
     const e = graph.addEdgeRecord(`purchase:${i}`, 'hasPurchased', buyer, products[pick(products.length)]!);
-    graph.setEdgeProperty(graph.edgeAt(e), 'reward_points', pick(500));
+    graph.setEdgePropertyAt(e, 'reward_points', pick(500));
   }
   const sessions = Math.floor((n * 3) / 4);
   const cookies = Math.floor(n / 4);
