@@ -70,3 +70,20 @@ describe('IdTable growth', () => {
     });
   });
 });
+
+describe('IdTable.reserve', () => {
+  it('makes room up front, so adding what was reserved does not grow the slots, and keeps what it holds', () => {
+    const table = new IdTable();
+    table.add('kept');
+    table.reserve(10_000);
+    const capacity = table.capacity;
+    expect(capacity).toBeGreaterThanOrEqual(20_002);
+    for (let i = 0; i < 9_999; i++) table.add(`id:${i}`);
+    expect(table.capacity).toBe(capacity);
+    expect(table.find('kept')).toBe(0);
+    expect(table.find('id:9998')).toBe(9_999);
+    table.add('one more than reserved');
+    table.add('and another');
+    expect(table.find('and another')).toBe(10_001);
+  });
+});

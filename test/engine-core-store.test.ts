@@ -137,3 +137,18 @@ describe('PropertyGraph store', () => {
     expect(() => g.addEdge('e2', 'l', a, b)).toThrowError(expect.objectContaining({ name: 'NotFoundError' }));
   });
 });
+
+describe('PropertyGraph.reserve', () => {
+  it('keeps the graph as it was and grows past the reservation', () => {
+    const g = new PropertyGraph();
+    const a = g.addVertexRecord('a', 'A');
+    g.reserve(3, 2);
+    const b = g.addVertexRecord('b', 'B');
+    g.addEdgeRecord('ab', 'ab', a, b);
+    for (let i = 0; i < 100; i++) g.addEdgeRecord(`loop:${i}`, 'loop', b, b);
+    expect(g.vertexCount).toBe(2);
+    expect(g.edgeCount).toBe(101);
+    expect(g.vertexAt(a).outE!.map((e) => e.id)).toEqual(['ab']);
+    expect(g.vertexAt(b).inE!.length).toBe(101);
+  });
+});

@@ -94,6 +94,24 @@ export class IdTable {
     return this.count;
   }
 
+  /** Number of slots (at least twice the ids held). */
+  get capacity(): number {
+    return this.slots.length >> 1;
+  }
+
+  /**
+   * Makes room for `count` ids in all (an estimate is fine): adding them then neither rehashes
+   * the slots nor copies the index arrays, each of which costs a pass over the table.
+   */
+  reserve(count: number): void {
+    let capacity = this.slots.length >> 1;
+    if ((count + 1) * 2 > capacity) {
+      while ((count + 1) * 2 > capacity) capacity *= 2;
+      this.rehash(capacity);
+    }
+    if (count + 1 >= this.starts.length) this.growIndexArrays(count + 2);
+  }
+
   /** The id of an index (removed ones included): decoded from the buffer, a new string each call. */
   idAt(index: number): ElementId {
     const start = this.starts[index]!;
@@ -153,16 +171,9 @@ export class IdTable {
   /** Stores the id's bytes (for a string: already at the tail, from hashOf) under the next index. */
   private append(id: ElementId): number {
     const index = this.count;
-    if (index + 1 >= this.starts.length) {
-      const starts = new Float64Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const kinds = new Uint8Array(starts.length);
-      kinds.set(this.kinds);
-      this.kinds = kinds;
-    }
+    if (index + 1 >= this.starts.length) this.growIndexArrays(this.starts.length * 2);
     if (typeof id === 'number') {
-      this.reserve(8);
+      this.reserveBytes(8);
       this.bytes.writeDoubleLE(id, this.used);
       this.used += 8;
       this.kinds[index] = KIND_NUMBER;
@@ -177,7 +188,16 @@ export class IdTable {
     return index;
   }
 
-  private reserve(length: number): void {
+  private growIndexArrays(length: number): void {
+    const starts = new Float64Array(length);
+    starts.set(this.starts);
+    this.starts = starts;
+    const kinds = new Uint8Array(length);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+  }
+
+  private reserveBytes(length: number): void {
     if (this.used + length <= this.bytes.length) return;
     let size = this.bytes.length * 2;
     while (this.used + length > size) size *= 2;
@@ -209,7 +229,7 @@ export class IdTable {
     let hash: number;
     if (typeof id === 'string') {
       // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      this.reserve(id.length * 3);
+      this.reserveBytes(id.length * 3);
       const bytes = this.bytes;
       const tail = this.used;
       const length = bytes.write(id, tail, 'utf8');
@@ -248,6 +268,10 @@ export class IdTable {
   private resize(): void {
     let capacity = this.slots.length >> 1;
     while ((this.live + 1) * 2 > capacity) capacity *= 2;
+    this.rehash(capacity);
+  }
+
+  private rehash(capacity: number): void {
     const old = this.slots;
     const slots = new Int32Array(capacity * 2);
     const mask = slots.length - 2;

@@ -282,6 +282,21 @@ export class ElementStore {
     return e;
   }
 
+  /** Makes room for this many vertices and edges in all (see IdTable.reserve). */
+  reserve(vertices: number, edges: number): void {
+    this.vertexIds.reserve(vertices);
+    this.edgeIds.reserve(edges);
+    if (vertices > this.vRemoved.length) {
+      this.vLabel = grownInt32(this.vLabel, vertices);
+      this.vAdj = grownInt32(this.vAdj, vertices);
+      this.vRemoved = grownUint8(this.vRemoved, vertices);
+    }
+    if (edges > this.eRemoved.length) {
+      this.eData = grownInt32(this.eData, edges * EDGE_STRIDE);
+      this.eRemoved = grownUint8(this.eRemoved, edges);
+    }
+  }
+
   /** Takes the next vertex number for an id; -1 - holder when the id is taken. */
   newVertex(id: ElementId, labelCode: number): number {
     const i = this.vertexIds.add(id);
@@ -512,6 +527,14 @@ export class PropertyGraph {
     let id = this.nextPropertyId++;
     while (this.hasElementId(id)) id = this.nextPropertyId++;
     return id;
+  }
+
+  /**
+   * Makes room for about this many more vertices and edges (a bulk load's estimate from its file
+   * sizes): adding them then does not grow the tables step by step, each step a full copy.
+   */
+  reserve(moreVertices: number, moreEdges: number): void {
+    this.store.reserve(this.store.vertexIds.length + Math.max(0, Math.ceil(moreVertices)), this.store.edgeIds.length + Math.max(0, Math.ceil(moreEdges)));
   }
 
   /** Adds a vertex; throws InvalidInputError when the id is taken. Labels given as an array are all kept. */

@@ -3,7 +3,7 @@
  * the same objects the Neptune path points Neptune at (`s3://bucket/prefix`) — applies
  * Neptune's format rules into the persisted local graph and saves it.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { readdir } from 'node:fs/promises';
@@ -40,6 +40,11 @@ function decompressFor(name: string, stream: Readable): Readable {
   return stream;
 }
 
+/** True for the compressed files decompressFor reads (their size is not the CSV's). */
+function isCompressed(name: string): boolean {
+  return name.endsWith('.gz') || name.endsWith('.bz2');
+}
+
 /** Object-store keys under a prefix that can hold CSV data (not folder markers, not empty). */
 export async function listObjectSources(store: ObjectStore, prefix: string): Promise<CsvFileSource[]> {
   const objects = await store.listObjects(prefix);
@@ -48,6 +53,7 @@ export async function listObjectSources(store: ObjectStore, prefix: string): Pro
     .map((o) => ({
       uri: `s3://${store.bucket}/${o.key}`,
       open: async () => decompressFor(o.key, await store.getObjectStream(o.key)),
+      ...(isCompressed(o.key) ? {} : { size: o.size }),
     }));
 }
 
@@ -64,7 +70,11 @@ export async function listDirectorySources(dir: string): Promise<CsvFileSource[]
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
     .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort()
-    .map((path) => ({ uri: path, open: async () => decompressFor(path, createReadStream(path, { highWaterMark: 1 << 20 })) }));
+    .map((path) => ({
+      uri: path,
+      open: async () => decompressFor(path, createReadStream(path, { highWaterMark: 1 << 20 })),
+      ...(isCompressed(path) ? {} : { size: statSync(path).size }),
+    }));
 }
 
 /** Loads a list of sources into the store's graph and saves it. */

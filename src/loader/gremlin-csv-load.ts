@@ -36,6 +36,8 @@ export interface CsvFileSource {
   uri: string;
   /** Opens the file as a stream of UTF-8 chunks. */
   open(): Promise<AsyncIterable<Uint8Array | string>>;
+  /** Size of the CSV text in bytes when known (not for a compressed file): lets the load make room up front. */
+  size?: number;
 }
 
 export interface GremlinCsvLoadOptions {
@@ -205,13 +207,34 @@ class FileLoader {
     });
     // Not fatal: Neptune loads bytes that are not UTF-8 "as UTF-8 anyway" (replacement characters).
     const decoder = new Utf8ChunkDecoder();
+    let first = true;
     for await (const chunk of await this.file.open()) {
-      scanner.push(decoder.decode(chunk));
+      const text = decoder.decode(chunk);
+      scanner.push(text);
       if (this.rejected) return;
+      if (first) {
+        first = false;
+        this.reserveRoom(text, chunk.length);
+      }
     }
     const tail = decoder.end();
     if (tail) scanner.push(tail);
     scanner.end();
+  }
+
+  /**
+   * Estimates the file's records from its size and the lines of its first chunk, and has the
+   * graph make room for them: growing tables step by step to millions of elements copies them
+   * again at each step (and each copy of external memory prompts a full garbage collection).
+   */
+  private reserveRoom(firstText: string, firstBytes: number): void {
+    const size = this.file.size;
+    if (this.header === undefined || size === undefined || size <= firstBytes || firstBytes === 0) return;
+    let lines = 0;
+    for (let i = firstText.indexOf('\n'); i !== -1; i = firstText.indexOf('\n', i + 1)) lines++;
+    const estimate = (lines * size) / firstBytes;
+    if (this.header.kind === 'vertex') this.graph.reserve(estimate, 0);
+    else this.graph.reserve(0, estimate);
   }
 
   private handle(fields: string[], count: number, line: number): void {
