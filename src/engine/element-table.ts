@@ -50,6 +50,18 @@ function hashNumber(id: number): number {
   return finalise(hashChars(String(id)) ^ 0x27d4eb2f);
 }
 
+/**
+ * Node's own UTF-8 writer, `Buffer.prototype.utf8Write` (what `buf.write()` calls after checking
+ * its arguments and looking up the encoding by name, which cost as much as the encoding itself
+ * for ids of a few dozen bytes). Not in Node's typings; `write` is the fallback.
+ */
+type Utf8Writer = (this: Buffer, text: string, offset: number, length: number) => number;
+const nativeUtf8Write = (Buffer.prototype as unknown as { utf8Write?: Utf8Writer }).utf8Write;
+
+function writeUtf8(bytes: Buffer, text: string, offset: number): number {
+  return nativeUtf8Write ? nativeUtf8Write.call(bytes, text, offset, bytes.length - offset) : bytes.write(text, offset, 'utf8');
+}
+
 /** How an id's bytes are stored. */
 const KIND_ASCII = 0;
 const KIND_UTF8 = 1;
@@ -232,7 +244,7 @@ export class IdTable {
       this.reserveBytes(id.length * 3);
       const bytes = this.bytes;
       const tail = this.used;
-      const length = bytes.write(id, tail, 'utf8');
+      const length = writeUtf8(bytes, id, tail);
       let h = 0x811c9dc5 | 0;
       let any = 0;
       for (let k = 0; k < length; k++) {
