@@ -313,6 +313,8 @@ function mergeOptions(mods: unknown[][], c: Compiler, step: string): Map<string,
   for (const [key, value, card] of mods) {
     const name = enumName(key);
     if (!isEnum(key, 'Merge') || !name) stepError(step, `option(${String(key)}): expects a Merge token`);
+    // A constant onMatch map is checked up front, as TinkerPop does, even if nothing ever matches.
+    if (name.toLowerCase() === 'onmatch' && value instanceof Map) checkOnMatchKeys(value, step);
     out.set(name.toLowerCase(), argResolver(value, c, step));
     if (card !== undefined) out.set(name.toLowerCase() + ':cardinality', () => cardinalityOf(card));
   }
@@ -327,16 +329,23 @@ function checkOverride(base: MergeSpec, create: MergeSpec): void {
   }
 }
 
-function applyOnMatch(graph: PropertyGraph, obj: Vertex | Edge, value: unknown, step: string, cardinality?: Cardinality): void {
-  if (value === null || value === undefined) return;
-  if (value instanceof Vertex || value instanceof Edge) stepError(step, `The incoming traverser for ${step === 'mergeV' ? 'MergeVertexStep' : 'MergeEdgeStep'} cannot be an Element`);
-  for (const [k, v] of entriesOfMap(value, step)) {
+/** The keys an onMatch map may set: property keys, not T/Direction tokens, not hidden (`~`) keys. */
+function checkOnMatchKeys(value: unknown, step: string): void {
+  for (const [k] of entriesOfMap(value, step)) {
     if (isEnum(k, 'T') || isEnum(k, 'Direction')) stepError(step, `option(onMatch) cannot set ${String(k)}`);
     if (typeof k !== 'string') stepError(step, `unsupported key ${String(k)}`);
     if (k.startsWith('~')) stepError(step, `Property key can not be a hidden key: ${k}`);
+  }
+}
+
+function applyOnMatch(graph: PropertyGraph, obj: Vertex | Edge, value: unknown, step: string, cardinality?: Cardinality): void {
+  if (value === null || value === undefined) return;
+  if (value instanceof Vertex || value instanceof Edge) stepError(step, `The incoming traverser for ${step === 'mergeV' ? 'MergeVertexStep' : 'MergeEdgeStep'} cannot be an Element`);
+  checkOnMatchKeys(value, step);
+  for (const [k, v] of entriesOfMap(value, step)) {
     // The value's own Cardinality (Cardinality.list(x)), else option()'s, else the graph's default.
-    if (obj instanceof Vertex) setProperty(graph, obj, k, v, cardinality, undefined);
-    else setProperty(graph, obj, k, v, undefined, undefined);
+    if (obj instanceof Vertex) setProperty(graph, obj, k as string, v, cardinality, undefined);
+    else setProperty(graph, obj, k as string, v, undefined, undefined);
   }
 }
 

@@ -84,7 +84,8 @@ const compileSelect: StepCompiler = (args, mods, c) => {
       for (const t of input) {
         const key = firstResult(keyTraversal, t);
         if (key === NONE) continue;
-        const v = selectValue(t, String(key), effectivePop, c);
+        // A map is looked up by the key itself (groupCount keys are numbers, even null); labels by its text.
+        const v = t.obj instanceof Map && t.obj.has(key) ? t.obj.get(key) : typeof key === 'string' ? selectValue(t, key, effectivePop, c) : NONE;
         if (v === NONE) continue;
         const b = applyRoundRobin(bys, 0, t.withObject(v));
         if (b !== NONE) yield t.split(b, ctx.trackPath);
