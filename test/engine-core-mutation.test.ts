@@ -24,6 +24,22 @@ describe('engine mutation steps', () => {
     expect(await g.addE('x').from_(__.V('user:a')).to(__.V('email:a')).outV().id().toList()).toEqual(['user:a']);
   });
 
+  it('property() right after addV/addE is folded into it: its traversals read the traverser that entered addV/addE', async () => {
+    const graph = new PropertyGraph();
+    const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(new LocalConnection(graph));
+    await g.addV('User').property(t.id, 'user:a').property('name', 'ann').iterate();
+    await g.addV('User').property(t.id, 'user:b').property('name', 'bob').iterate();
+    // Each copy takes the name of the vertex it was made from (evaluated on the new, empty vertex it would have none).
+    await g.V().hasLabel('User').addV('Copy').property('name', __.values('name')).property(__.values('name'), __.id()).iterate();
+    expect((await g.V().hasLabel('Copy').values('name').toList()).sort()).toEqual(['ann', 'bob']);
+    expect(await g.V().hasLabel('Copy').has('ann', 'user:a').count().next()).toEqual({ value: 1, done: false });
+    // Not folded (a cardinality): evaluated on the new element, which has no name.
+    await g.V('user:a').addV('Other').property(cardinality.single, 'name', __.values('name')).iterate();
+    expect(await g.V().hasLabel('Other').values('name').toList()).toEqual([]);
+    await g.V('user:a').addE('knows').to(__.V('user:b')).property('since', __.values('name')).iterate();
+    expect(await g.E().hasLabel('knows').values('since').toList()).toEqual(['ann']);
+  });
+
   it('mergeV / mergeE with onCreate and onMatch', async () => {
     const graph = new PropertyGraph();
     const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(new LocalConnection(graph));

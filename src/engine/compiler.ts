@@ -40,6 +40,12 @@ export interface Modulators {
   loop: { name: string; args: unknown[]; pre: boolean }[];
   /** Step labels (`as`) that follow the step directly. */
   labels: string[];
+  /**
+   * For addV/addE: the `property(key, value)` steps (no cardinality, no meta-properties) right
+   * after it, folded into it as TinkerPop folds them (GraphTraversal.property): they are set when
+   * the element is made, their traversals evaluated against the traverser that entered the step.
+   */
+  properties: unknown[][];
   /** The instructions after this step and its modulators (for index selection by `V()`). */
   next: readonly Instruction[];
 }
@@ -130,6 +136,11 @@ const ALWAYS_MODULATORS = new Set(['by', 'option', 'with', 'from', 'read', 'writ
 const LOOP_MODULATORS = new Set(['times', 'until', 'emit']);
 /** Steps whose presence means traversers must carry paths. */
 const PATH_STEPS = new Set(['path', 'simplePath', 'cyclicPath', 'select', 'where', 'match', 'tree', 'as', 'dedup', 'math', 'project', 'addE', 'sack', 'otherV', 'format', 'tree']);
+
+/** True for a driver `Cardinality` token (property(single, k, v) is not folded into addV). */
+function isCardinalityToken(x: unknown): boolean {
+  return x !== null && typeof x === 'object' && (x as { typeName?: unknown }).typeName === 'Cardinality';
+}
 
 /** True when the step is a `to(Direction, labels...)` vertex step rather than the `to()` modulator. */
 function isToStep(args: readonly unknown[]): boolean {
@@ -230,7 +241,7 @@ export class Compiler {
         i++;
         continue;
       }
-      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], next: [] };
+      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], next: [], properties: [] };
       pending = [];
       let j = i + 1;
       for (; j < instructions.length; j++) {
@@ -242,6 +253,7 @@ export class Compiler {
         else if (mName === 'with') mods.with.push(mArgs);
         else if (mName === 'from') mods.from = mArgs;
         else if (mName === 'to' && !isToStep(mArgs)) mods.to = mArgs;
+        else if ((name === 'addV' || name === 'addE') && mName === 'property' && mArgs.length === 2 && !isCardinalityToken(mArgs[0])) mods.properties.push(mArgs);
         else if (ALWAYS_MODULATORS.has(mName)) continue;
         else if (name === 'repeat' && LOOP_MODULATORS.has(mName)) mods.loop.push({ name: mName, args: mArgs, pre: false });
         else break;

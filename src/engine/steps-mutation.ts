@@ -47,13 +47,29 @@ function argResolver(arg: unknown, c: Compiler, step: string): (t: Traverser) =>
   return () => arg;
 }
 
-/** The id given by `property(T.id, x)` instructions right after addV/addE, if any. */
-function foldedId(c: Compiler, next: readonly (readonly unknown[])[]): ((t: Traverser) => unknown) | undefined {
-  for (const ins of next) {
-    if (ins[0] !== 'property') break;
-    if (isEnum(ins[1], 'T', 'id')) return argResolver(ins[2], c, 'property');
-  }
+/** The id given by a `property(T.id, x)` folded into addV/addE, if any. */
+function foldedId(c: Compiler, folded: readonly unknown[][]): ((t: Traverser) => unknown) | undefined {
+  for (const [key, value] of folded) if (isEnum(key, 'T', 'id')) return argResolver(value, c, 'property');
   return undefined;
+}
+
+/**
+ * The other properties folded into addV/addE, as a function that sets them on the new element:
+ * keys and values that are traversals are evaluated against the traverser that entered the step
+ * (TinkerPop's Parameters.getKeyValues(traverser)), so `g.V().addV('copy').property('name',
+ * values('name'))` copies each vertex's name.
+ */
+function foldedProperties(c: Compiler, folded: readonly unknown[][]): (t: Traverser, x: Vertex | Edge) => void {
+  const setters = folded
+    .filter(([key]) => !isEnum(key, 'T', 'id'))
+    .map(([key, value]) => ({ key: argResolver(key, c, 'property'), value: argResolver(value, c, 'property') }));
+  const graph = c.ctx.graph;
+  // TinkerGraph hands folded properties to addVertex(keyValues...), which attaches repeated keys
+  // as a list even when its default cardinality is single; a set graph (Neptune) keeps set.
+  const cardinality: Cardinality | undefined = graph.defaultCardinality === 'single' ? 'list' : undefined;
+  return (t, x) => {
+    for (const s of setters) setProperty(graph, x, s.key(t), s.value(t), x instanceof Vertex ? cardinality : undefined, undefined);
+  };
 }
 
 function checkId(id: unknown, step: string): ElementId | undefined {
@@ -65,7 +81,8 @@ function checkId(id: unknown, step: string): ElementId | undefined {
 
 const compileAddV: StepCompiler = (args, mods, c) => {
   const label = args.length > 0 ? argResolver(args[0], c, 'addV') : () => 'vertex';
-  const idOf = foldedId(c, mods.next);
+  const idOf = foldedId(c, mods.properties);
+  const setFolded = foldedProperties(c, mods.properties);
   const graph = c.ctx.graph;
   return function* (input) {
     for (const t of input) {
@@ -73,6 +90,7 @@ const compileAddV: StepCompiler = (args, mods, c) => {
       if (typeof l !== 'string') stepError('addV', `the label must be a string, got ${String(l)}`);
       const id = idOf ? checkId(idOf(t), 'addV') : undefined;
       const v = graph.addVertex(id, l);
+      setFolded(t, v);
       writePartition(c, v);
       yield t.obj === ROOT ? t.split(v, c.ctx.trackPath) : t.split(v, c.ctx.trackPath);
     }
@@ -120,7 +138,8 @@ const compileAddE: StepCompiler = (args, mods, c) => {
   const label = argResolver(args[0], c, 'addE');
   const from = mods.from ? vertexResolver(mods.from[0], c, 'from') : undefined;
   const to = mods.to ? vertexResolver(mods.to[0], c, 'to') : undefined;
-  const idOf = foldedId(c, mods.next);
+  const idOf = foldedId(c, mods.properties);
+  const setFolded = foldedProperties(c, mods.properties);
   const graph = c.ctx.graph;
   return function* (input) {
     for (const t of input) {
@@ -131,6 +150,7 @@ const compileAddE: StepCompiler = (args, mods, c) => {
       const inV = to ? to(t) : current;
       if (!outV || !inV) stepError('addE', 'both ends of the edge must be vertices (use from() and to())');
       const e = graph.addEdge(idOf ? checkId(idOf(t), 'addE') : undefined, l, outV, inV);
+      setFolded(t, e);
       writePartition(c, e);
       yield t.split(e, c.ctx.trackPath);
     }
