@@ -152,3 +152,15 @@ describe('PropertyGraph.reserve', () => {
     expect(g.vertexAt(b).inE!.length).toBe(101);
   });
 });
+
+describe('element handles', () => {
+  it('show as v[id] and e[id][out-label->in] in console.log, not as the store behind them', async () => {
+    const { inspect } = await import('node:util');
+    const g = new PropertyGraph();
+    const a = g.addVertex('a', 'A');
+    const b = g.addVertex('b', 'B');
+    const e = g.addEdge('ab', 'knows', a, b);
+    expect(inspect(a)).toBe('v[a]');
+    expect(inspect({ edge: e })).toBe('{ edge: e[ab][a-knows->b] }');
+  });
+});

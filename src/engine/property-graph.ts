@@ -100,6 +100,10 @@ export class Vertex {
   hashKey(): string {
     return 'V' + typeof this.id + ':' + String(this.id);
   }
+  /** How console.log and the REPL show a handle (not its store, which holds the whole graph). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `v[${String(this.id)}]`;
+  }
   /** Outgoing edges (a fresh array), null when there are none. */
   get outE(): Edge[] | null {
     const out = incident(this).filter((e) => e.outV === this);
@@ -181,6 +185,9 @@ export class Edge {
   }
   hashKey(): string {
     return 'E' + typeof this.id + ':' + String(this.id);
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `e[${String(this.id)}][${String(this.outV.id)}-${this.label}->${String(this.inV.id)}]`;
   }
   compareTo(other: unknown): number {
     return compareIds(this.id, (other as Edge).id);
