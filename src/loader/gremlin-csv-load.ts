@@ -78,6 +78,7 @@ interface ScannedRecord {
 }
 
 const PROGRESS_EVERY = 65_536;
+const HEADER_READS_AT_ONCE = 8;
 
 /** Reads the header row of a file (the text up to its first line break), or undefined when the file is empty. */
 async function readHeaderFields(source: CsvFileSource): Promise<string[] | undefined> {
@@ -105,11 +106,28 @@ async function readHeaderFields(source: CsvFileSource): Promise<string[] | undef
 async function sortVerticesFirst(files: readonly CsvFileSource[]): Promise<CsvFileSource[]> {
   const vertices: CsvFileSource[] = [];
   const edges: CsvFileSource[] = [];
-  for (const file of files) {
-    const fields = await readHeaderFields(file);
+  // A few at a time: each read is a request to the object store, and its latency, not its bytes, is the cost.
+  const headers: (string[] | undefined)[] = new Array(files.length);
+  let next = 0;
+  const readNext = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      headers[i] = await readHeaderFields(files[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(HEADER_READS_AT_ONCE, files.length) }, readNext));
+  files.forEach((file, i) => {
+    const fields = headers[i];
     (fields && (fields.includes('~from') || fields.includes('~to')) ? edges : vertices).push(file);
-  }
+  });
   return [...vertices, ...edges];
+}
+
+/** Ends a stream that will not be read (a Node stream is destroyed; an async iterator returned). */
+function closeStream(stream: AsyncIterable<Uint8Array | string>): void {
+  const destroyable = stream as { destroy?: () => void };
+  if (typeof destroyable.destroy === 'function') destroyable.destroy();
+  else void (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]().return?.();
 }
 
 /** Loads one load job's files into a graph and returns a Get-Status-shaped document. */
@@ -124,27 +142,43 @@ export async function loadGremlinCsvFiles(
   const feeds: FeedStatus[] = [];
   const errorLogs: LoadErrorLog[] = [];
   let stopped = false;
-  for (const file of await sortVerticesFirst(files)) {
-    const feed = createFeedStatus(file.uri, Math.floor(now() / 1000));
-    feeds.push(feed);
-    if (stopped) {
-      feed.status = 'LOAD_NOT_STARTED';
-      continue;
+  const ordered = await sortVerticesFirst(files);
+  // The next file is opened while this one loads, so that the request's latency overlaps work.
+  let opening: Promise<AsyncIterable<Uint8Array | string>> | undefined;
+  const openAt = (i: number) => {
+    const pending = ordered[i]!.open();
+    pending.catch(() => undefined); // awaited (and its error reported) when its turn comes
+    return pending;
+  };
+  try {
+    for (let index = 0; index < ordered.length; index++) {
+      const file = ordered[index]!;
+      const feed = createFeedStatus(file.uri, Math.floor(now() / 1000));
+      feeds.push(feed);
+      if (stopped) {
+        feed.status = 'LOAD_NOT_STARTED';
+        continue;
+      }
+      const fileStarted = now();
+      const stream = opening ?? openAt(index);
+      opening = index + 1 < ordered.length ? openAt(index + 1) : undefined;
+      const loader = new FileLoader(graph, file, feed, errorLogs, options, overall.totalRecords);
+      try {
+        await loader.run(stream);
+      } catch (error) {
+        if (!(error instanceof StopLoad)) throw error;
+        stopped = true;
+      }
+      feed.totalTimeSpent = Math.round((now() - fileStarted) / 1000);
+      feed.status = countFeedErrors(feed) === 0 ? 'LOAD_COMPLETED' : stopped ? 'LOAD_FAILED' : 'LOAD_COMPLETED_WITH_ERRS';
+      for (const key of ['totalRecords', 'totalDuplicates', 'parsingErrors', 'datatypeMismatchErrors', 'insertErrors'] as const) {
+        overall[key] += feed[key];
+      }
+      options.onProgress?.({ fileName: file.uri, recordsDone: overall.totalRecords, fileRecordsDone: feed.totalRecords, status: feed.status });
     }
-    const fileStarted = now();
-    const loader = new FileLoader(graph, file, feed, errorLogs, options, overall.totalRecords);
-    try {
-      await loader.run();
-    } catch (error) {
-      if (!(error instanceof StopLoad)) throw error;
-      stopped = true;
-    }
-    feed.totalTimeSpent = Math.round((now() - fileStarted) / 1000);
-    feed.status = countFeedErrors(feed) === 0 ? 'LOAD_COMPLETED' : stopped ? 'LOAD_FAILED' : 'LOAD_COMPLETED_WITH_ERRS';
-    for (const key of ['totalRecords', 'totalDuplicates', 'parsingErrors', 'datatypeMismatchErrors', 'insertErrors'] as const) {
-      overall[key] += feed[key];
-    }
-    options.onProgress?.({ fileName: file.uri, recordsDone: overall.totalRecords, fileRecordsDone: feed.totalRecords, status: feed.status });
+  } finally {
+    // A file opened ahead but never read (the load stopped, or failed): release its stream.
+    if (opening) void opening.then(closeStream, () => undefined);
   }
   overall.totalTimeSpent = Math.round((now() - started) / 1000);
   // Neptune's documented final statuses (https://docs.aws.amazon.com/neptune/latest/userguide/loader-message.html)
@@ -200,7 +234,8 @@ class FileLoader {
     return this.headerDone && this.header === undefined;
   }
 
-  async run(): Promise<void> {
+  /** Reads the file from its opened stream (the caller opens it, ahead of time). */
+  async run(opened: Promise<AsyncIterable<Uint8Array | string>>): Promise<void> {
     const scanner = new CsvRecordScanner({
       record: (fields, count, line) => this.handle(fields, count, line),
       error: (message) => this.handleSyntaxError(message),
@@ -208,7 +243,7 @@ class FileLoader {
     // Not fatal: Neptune loads bytes that are not UTF-8 "as UTF-8 anyway" (replacement characters).
     const decoder = new Utf8ChunkDecoder();
     let first = true;
-    for await (const chunk of await this.file.open()) {
+    for await (const chunk of await opened) {
       const text = decoder.decode(chunk);
       scanner.push(text);
       if (this.rejected) return;

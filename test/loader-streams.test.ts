@@ -1,0 +1,45 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { PropertyGraph } from '../src/engine/property-graph.js';
+import { loadGremlinCsvFiles, type CsvFileSource } from '../src/loader/gremlin-csv-load.js';
+
+/** A source whose every opened stream is recorded, to see which were read and which closed. */
+function trackedSource(uri: string, text: string) {
+  const streams: Readable[] = [];
+  const source: CsvFileSource = {
+    uri,
+    open: async () => {
+      const stream = Readable.from([Buffer.from(text)]);
+      streams.push(stream);
+      return stream;
+    },
+  };
+  return { source, streams };
+}
+
+describe('loader streams', () => {
+  it('opens the next file while one loads, and closes it when the load stops on an error', async () => {
+    const bad = trackedSource('a.csv', '~id,~label,age:Int\nv1,V,1\nv2,V,not-a-number\n');
+    const next = trackedSource('b.csv', '~id,~label\nv3,V\n');
+    const last = trackedSource('c.csv', '~id,~label\nv4,V\n');
+    const graph = new PropertyGraph();
+    const status = await loadGremlinCsvFiles(graph, [bad.source, next.source, last.source], { uri: 'mem', loadId: 'x', failOnError: true });
+    expect(status.overallStatus.status).toBe('LOAD_FAILED');
+    expect(graph.vertexCount).toBe(1);
+    // Each file was opened once for its header; b.csv once more, ahead of its turn, then closed unread.
+    expect(bad.streams).toHaveLength(2);
+    expect(next.streams).toHaveLength(2);
+    expect(last.streams).toHaveLength(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(next.streams[1]!.destroyed).toBe(true);
+    expect(status.feeds.map((f) => f.status)).toEqual(['LOAD_FAILED', 'LOAD_NOT_STARTED', 'LOAD_NOT_STARTED']);
+  });
+
+  it('reads every file in order when nothing fails', async () => {
+    const files = ['x', 'y', 'z'].map((n, i) => trackedSource(`${n}.csv`, `~id,~label\n${n}${i},V\n`));
+    const graph = new PropertyGraph();
+    const status = await loadGremlinCsvFiles(graph, files.map((f) => f.source), { uri: 'mem', loadId: 'x' });
+    expect(status.overallStatus.status).toBe('LOAD_COMPLETED');
+    expect([...graph.vertices()].map((v) => v.id)).toEqual(['x0', 'y1', 'z2']);
+  });
+});
