@@ -32,7 +32,7 @@ describe('loader streams', () => {
     expect(last.streams).toHaveLength(1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(next.streams[1]!.destroyed).toBe(true);
-    expect(status.feeds.map((f) => f.status)).toEqual(['LOAD_FAILED', 'LOAD_NOT_STARTED', 'LOAD_NOT_STARTED']);
+    expect(status.feeds?.map((f) => f.status)).toEqual(['LOAD_FAILED', 'LOAD_NOT_STARTED', 'LOAD_NOT_STARTED']);
   });
 
   it('reads every file in order when nothing fails', async () => {

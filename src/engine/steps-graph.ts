@@ -101,20 +101,15 @@ function indexedVertices(graph: PropertyGraph, next: readonly Instruction[]): ((
 }
 
 function* allVertices(graph: PropertyGraph): Generator<Vertex> {
-  // Stop after the vertices present at the start: `g.V().addV()` must not see its own additions.
-  let left = graph.vertexCount;
-  for (const v of graph.vertices()) {
-    if (left-- <= 0) return;
-    yield v;
-  }
+  // Only the vertices present at the start (`g.V().addV()` must not see its own additions), less
+  // those removed meanwhile: element numbers only grow, so the bound at the start marks them.
+  const bound = graph.vertexNumberBound;
+  for (let i = 0; i < bound; i++) if (graph.isVertexLive(i)) yield graph.vertexAt(i);
 }
 
 function* allEdges(graph: PropertyGraph): Generator<Edge> {
-  let left = graph.edgeCount;
-  for (const e of graph.edges()) {
-    if (left-- <= 0) return;
-    yield e;
-  }
+  const bound = graph.edgeNumberBound;
+  for (let i = 0; i < bound; i++) if (graph.isEdgeLive(i)) yield graph.edgeAt(i);
 }
 
 const compileV: StepCompiler = (args, mods, c: Compiler) => {
