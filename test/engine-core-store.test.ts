@@ -164,3 +164,48 @@ describe('element handles', () => {
     expect(inspect({ edge: e })).toBe('{ edge: e[ab][a-knows->b] }');
   });
 });
+
+describe('packed vertex properties (the bulk loader path)', () => {
+  it('keeps a new vertex\'s properties packed until asked for, then behaves as properties set one by one', () => {
+    const g = new PropertyGraph();
+    const v = g.vertexAt(g.addVertexRecord('s1', 'SessionID'));
+    g.setNewVertexProperties(v, ['platform', 'events', 'url'], ['ios', 14, 'https://x'], ['single', 'single', 'single'], 3);
+    expect(v.packed).not.toBeNull();
+    expect(g.verticesWithValue('platform', 'ios')).toEqual([v]);
+    // Read without unpacking.
+    const seen: unknown[] = [];
+    g.forEachVertexProperty(v, (key, value, id) => seen.push([key, value, id]));
+    expect(seen).toEqual([['platform', 'ios', 0], ['events', 14, 1], ['url', 'https://x', 2]]);
+    expect(v.packed).not.toBeNull();
+    // Asking for the objects unpacks them, ids kept; later writes work as usual.
+    expect(g.vertexProperties(v)).toEqual([
+      { key: 'platform', value: 'ios', id: 0 },
+      { key: 'events', value: 14, id: 1 },
+      { key: 'url', value: 'https://x', id: 2 },
+    ]);
+    expect(v.packed).toBeNull();
+    g.setVertexProperty(v, 'events', 15, 'single');
+    expect(g.vertexProperties(v).map((p) => [p.key, p.value, p.id])).toEqual([['platform', 'ios', 0], ['url', 'https://x', 2], ['events', 15, 3]]);
+  });
+
+  it('falls back to one by one for repeated keys (an array column) and keeps set semantics', () => {
+    const g = new PropertyGraph();
+    const v = g.vertexAt(g.addVertexRecord('u1', 'User'));
+    g.setNewVertexProperties(v, ['tag', 'tag', 'tag'], ['a', 'b', 'a'], ['set', 'set', 'set'], 3);
+    expect(v.packed).toBeNull();
+    expect(g.vertexProperties(v).map((p) => p.value)).toEqual(['a', 'b']);
+  });
+
+  it('restores saved properties packed when their ids follow one another, and never reuses their ids', () => {
+    const g = new PropertyGraph();
+    const v = g.vertexAt(g.addVertexRecord('v', 'V'));
+    g.restoreVertexProperties(v, ['a', 'b'], [1, 2], [40, 41], [undefined, undefined]);
+    expect(v.packed).not.toBeNull();
+    const w = g.vertexAt(g.addVertexRecord('w', 'V'));
+    g.restoreVertexProperties(w, ['a', 'b'], [1, 2], [7, 9], [undefined, new Map([['since', 2020]])]);
+    expect(w.packed).toBeNull();
+    expect(g.vertexProperties(w)).toEqual([{ key: 'a', value: 1, id: 7 }, { key: 'b', value: 2, id: 9, meta: { since: 2020 } }]);
+    const added = g.setVertexProperty(w, 'c', 3);
+    expect(added.id).toBe(42);
+  });
+});

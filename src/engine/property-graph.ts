@@ -78,8 +78,16 @@ function compareIds(a: ElementId, b: ElementId): number {
  * (`vertexLabel(v)`, `vertexProperties(v)` ...) and treat it as an opaque handle.
  */
 export class Vertex {
-  /** Properties in insertion order, null when there are none. */
-  props: VertexProperty[] | null = null;
+  /** Properties as objects, in insertion order (null: none, or still packed). */
+  private objects: VertexProperty[] | null = null;
+  /**
+   * Properties as a bulk load writes them, `[key, value, key, value ...]` with the property ids
+   * `packedFirstId`, `packedFirstId + 1` ...: one array instead of an object per property (a
+   * session row has nine), which the garbage collector would copy and mark again and again during
+   * a load. Made into VertexProperty objects the first time anything asks for `props`.
+   */
+  packed: unknown[] | null = null;
+  packedFirstId = 0;
   /** Several labels (Neptune's `~label` with `;`), else null: the one label is in the store. */
   multiLabel: string[] | null = null;
   constructor(
@@ -92,6 +100,22 @@ export class Vertex {
   /** One interned label, or several. */
   get label(): string | string[] {
     return this.multiLabel ?? this.store.labels[this.store.vLabel[this.index]!]!;
+  }
+  /** Properties in insertion order, null when there are none. */
+  get props(): VertexProperty[] | null {
+    if (this.packed !== null) this.unpack();
+    return this.objects;
+  }
+  set props(props: VertexProperty[] | null) {
+    if (this.packed !== null) this.unpack();
+    this.objects = props;
+  }
+  private unpack(): void {
+    const packed = this.packed!;
+    this.packed = null;
+    const objects = new Array<VertexProperty>(packed.length / 2);
+    for (let k = 0; k < objects.length; k++) objects[k] = new VertexProperty(packed[2 * k] as string, packed[2 * k + 1], this.packedFirstId + k, null, this);
+    this.objects = objects;
   }
   /** True once removed from the graph (stale handles check it). */
   get removed(): boolean {
@@ -706,11 +730,50 @@ export class PropertyGraph {
       }
     }
     const metaMap = meta ? new Map(entriesOf(meta)) : null;
+    if (propertyId !== undefined) this.notePropertyId(propertyId);
     const property = new VertexProperty(k, value, propertyId ?? this.generatePropertyId(), metaMap && metaMap.size > 0 ? metaMap : null, v);
     appendProperty(v, property);
     this.indexValue(v, k, value);
     this.version++;
     return property;
+  }
+
+  /**
+   * Gives a vertex that has no properties yet its first ones, in one go: the bulk loader's path
+   * for a new vertex. With distinct keys (a Gremlin CSV record without array columns) they are
+   * kept packed (see Vertex.packed); otherwise each goes through setVertexProperty.
+   */
+  setNewVertexProperties(v: Vertex, keys: readonly string[], values: readonly unknown[], cardinalities: readonly Cardinality[], count: number): void {
+    let packable = v.packed === null && v.props === null && this.idGenerator === 'uuid';
+    for (let i = 0; packable && i < count; i++) {
+      if (values[i] === null || values[i] === undefined) packable = false;
+      for (let j = 0; packable && j < i; j++) if (keys[j] === keys[i]) packable = false;
+    }
+    if (!packable) {
+      for (let i = 0; i < count; i++) this.setVertexProperty(v, keys[i]!, values[i], cardinalities[i]);
+      return;
+    }
+    const packed = new Array<unknown>(count * 2);
+    for (let i = 0; i < count; i++) {
+      packed[2 * i] = this.intern(keys[i]!);
+      packed[2 * i + 1] = values[i];
+    }
+    v.packedFirstId = this.nextPropertyId;
+    this.nextPropertyId += count;
+    v.packed = packed;
+    if (this.vertexValueIndex.size > 0) for (let i = 0; i < count; i++) this.indexValue(v, packed[2 * i] as string, values[i]);
+    this.version++;
+  }
+
+  /** Calls `fn` with each property of vertex `v` (packed or not) without making property objects. */
+  forEachVertexProperty(v: Vertex, fn: (key: string, value: unknown, id: ElementId, meta: Map<string, unknown> | null) => void): void {
+    const packed = v.packed;
+    if (packed !== null) {
+      for (let k = 0; k < packed.length; k += 2) fn(packed[k] as string, packed[k + 1], v.packedFirstId + k / 2, null);
+      return;
+    }
+    const props = v.props;
+    if (props) for (const p of props) fn(p.key, p.value, p.id, p.meta);
   }
 
   /** Sets (or replaces) a meta-property on a vertex property. */
@@ -884,9 +947,47 @@ export class PropertyGraph {
     return code >= 0 ? [this.labels[code]!] : this.store.vertexAt(i).multiLabel!;
   }
 
-  /** Properties of vertex number `i` (empty when it has no handle: properties live on handles). */
-  vertexPropertiesAt(i: number): readonly VertexProperty[] {
-    return this.store.vHandle.get(i)?.props ?? EMPTY_PROPS;
+  /** Number of properties of vertex number `i` (properties live on handles: none without one). */
+  vertexPropertyCountAt(i: number): number {
+    const v = this.store.vHandle.get(i);
+    if (v === undefined) return 0;
+    return v.packed !== null ? v.packed.length / 2 : (v.props?.length ?? 0);
+  }
+
+  /** forEachVertexProperty for vertex number `i`, making no handle and no property objects. */
+  forEachVertexPropertyAt(i: number, fn: (key: string, value: unknown, id: ElementId, meta: Map<string, unknown> | null) => void): void {
+    const v = this.store.vHandle.get(i);
+    if (v !== undefined) this.forEachVertexProperty(v, fn);
+  }
+
+  /**
+   * Restores properties saved by a snapshot onto a vertex that has none: kept packed when their
+   * ids follow one another and none has meta-properties (what a bulk load leaves), else one by one.
+   */
+  restoreVertexProperties(v: Vertex, keys: readonly string[], values: readonly unknown[], ids: readonly ElementId[], metas: readonly (Map<string, unknown> | undefined)[]): void {
+    const count = keys.length;
+    let packable = count > 0 && v.packed === null && v.props === null && typeof ids[0] === 'number';
+    for (let k = 0; packable && k < count; k++) if (ids[k] !== (ids[0] as number) + k || metas[k] !== undefined) packable = false;
+    if (!packable) {
+      // List cardinality: values come back exactly as saved, with no de-duplication pass.
+      for (let k = 0; k < count; k++) this.setVertexProperty(v, keys[k]!, values[k], 'list', metas[k], ids[k]);
+      return;
+    }
+    const packed = new Array<unknown>(count * 2);
+    for (let k = 0; k < count; k++) {
+      packed[2 * k] = this.intern(keys[k]!);
+      packed[2 * k + 1] = values[k];
+    }
+    v.packed = packed;
+    v.packedFirstId = ids[0] as number;
+    this.notePropertyId((ids[0] as number) + count - 1);
+    if (this.vertexValueIndex.size > 0) for (let k = 0; k < count; k++) this.indexValue(v, packed[2 * k] as string, values[k]);
+    this.version++;
+  }
+
+  /** Property ids given from outside (a snapshot) keep generated ones from reusing them. */
+  private notePropertyId(id: ElementId): void {
+    if (typeof id === 'number' && id >= this.nextPropertyId) this.nextPropertyId = Math.floor(id) + 1;
   }
 
   /** Properties of edge number `i` as `[key, value, ...]`, or null. */
@@ -1037,14 +1138,12 @@ export class PropertyGraph {
     // Properties live on handles: vertices without a handle have none.
     for (const v of this.store.vHandle.values()) {
       if (v.removed) continue;
-      const props = v.props;
-      if (!props) continue;
-      for (const p of props) {
-        if (p.key !== key || !isIndexable(p.value)) continue;
-        const bucket = index.get(p.value);
-        if (!bucket) index.set(p.value, [v]);
+      this.forEachVertexProperty(v, (k, value) => {
+        if (k !== key || !isIndexable(value)) return;
+        const bucket = index.get(value);
+        if (!bucket) index.set(value, [v]);
         else if (bucket[bucket.length - 1] !== v) bucket.push(v);
-      }
+      });
     }
     this.vertexValueIndex.set(key, index);
     return index;

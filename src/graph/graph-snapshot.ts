@@ -12,7 +12,7 @@
  */
 import { fsyncSync, readSync, writeSync } from 'node:fs';
 import { InvalidInputError, kitMessage } from '../errors.js';
-import { PropertyGraph, type Cardinality, type ElementId } from '../engine/property-graph.js';
+import { PropertyGraph, type ElementId } from '../engine/property-graph.js';
 
 const MAGIC = Buffer.from('IDGRAPH2', 'latin1');
 const BLOCK_TARGET = 1 << 20;
@@ -162,13 +162,11 @@ export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: Wr
     const labels = graph.vertexLabelsAt(i);
     w.varint(labels.length);
     for (const l of labels) w.name(l);
-    const props = graph.vertexPropertiesAt(i);
-    w.varint(props.length);
-    for (const p of props) {
-      w.name(p.key);
-      w.value(p.value);
-      w.value(p.id);
-      const meta = p.meta;
+    w.varint(graph.vertexPropertyCountAt(i));
+    graph.forEachVertexPropertyAt(i, (key, value, id, meta) => {
+      w.name(key);
+      w.value(value);
+      w.value(id);
       w.varint(meta ? meta.size : 0);
       if (meta) {
         for (const [k, mv] of meta) {
@@ -176,7 +174,7 @@ export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: Wr
           w.value(mv);
         }
       }
-    }
+    });
     w.endEntry();
     vertices++;
   }
@@ -347,7 +345,6 @@ function readFully(fd: number, buf: Buffer, length: number): number {
   return off;
 }
 
-const RESTORE_CARDINALITY: Cardinality = 'list'; // values are restored exactly as saved, no dedup pass
 
 /** Reads a vertex entry; returns the vertex's number. */
 function readVertex(r: SnapshotReader, graph: PropertyGraph): number {
@@ -361,20 +358,24 @@ function readVertex(r: SnapshotReader, graph: PropertyGraph): number {
     v = graph.addVertex(id, labels).index;
   }
   const n = r.varint();
+  if (n === 0) return v;
   // Properties live on handles: only vertices that have some get one.
-  const handle = n > 0 ? graph.vertexAt(v) : undefined;
+  const keys: string[] = new Array(n);
+  const values: unknown[] = new Array(n);
+  const ids: ElementId[] = new Array(n);
+  const metas: (Map<string, unknown> | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const key = r.name();
-    const value = r.value();
-    const propertyId = r.value() as ElementId;
+    keys[i] = r.name();
+    values[i] = r.value();
+    ids[i] = r.value() as ElementId;
     const metaCount = r.varint();
-    let meta: Map<string, unknown> | undefined;
     if (metaCount > 0) {
-      meta = new Map();
+      const meta = new Map<string, unknown>();
       for (let j = 0; j < metaCount; j++) meta.set(r.name(), r.value());
+      metas[i] = meta;
     }
-    graph.setVertexProperty(handle!, key, value, RESTORE_CARDINALITY, meta, propertyId);
   }
+  graph.restoreVertexProperties(graph.vertexAt(v), keys, values, ids, metas);
   return v;
 }
 

@@ -403,10 +403,7 @@ class FileLoader {
         const added = graph.tryAddVertexRecord(id, labelCell === '' ? 'vertex' : labelCell);
         if (added >= 0) {
           this.expectNew = true;
-          if (count > 0) {
-            const v = graph.vertexAt(added);
-            for (let i = 0; i < count; i++) graph.setVertexProperty(v, keys[i]!, values[i], cards[i]);
-          }
+          if (count > 0) graph.setNewVertexProperties(graph.vertexAt(added), keys, values, cards, count);
           return;
         }
         known = -1 - added;
