@@ -7,12 +7,13 @@
  * Built for memory and load speed (the identity graph of 1,000,000 source records has about 16
  * million elements). Elements are numbered, and what every element has lives in typed arrays at
  * its number ("structure of arrays"): label codes, the two endpoints of an edge, and adjacency as
- * linked lists threaded through the edges (each edge holds the next edge of its out vertex's list
- * and of its in vertex's list; each vertex its first and last edge). Typed arrays hold nothing the
- * garbage collector has to trace or copy: with one object per element, a bulk load spent over
- * half its time in the collector. Objects exist only where needed: a `Vertex` or `Edge` handle is
- * made the first time the element is asked for (then kept, so that handles compare with `===`)
- * and carries the element's properties, which most identity vertices do not have.
+ * linked lists threaded through the edges (each edge holds the next older edge of its out vertex's
+ * list and of its in vertex's list; each vertex its newest edge). Ids are bytes in the id table
+ * (element-table.ts). Typed arrays hold nothing the garbage collector has to trace or copy: with
+ * one object per element, a bulk load spent over half its time in the collector. Objects exist
+ * only where needed: a `Vertex` or `Edge` handle is made the first time the element is asked for
+ * (then kept, so that handles compare with `===`); a vertex handle carries the vertex's
+ * properties (packed in one array after a bulk load), edge properties sit in the store.
  *
  * Labels are interned, the label index is an append-only list of element numbers per label that
  * skips removed elements (built on the first label lookup), and the property-value index is built
