@@ -18,7 +18,7 @@ function trackedSource(uri: string, text: string) {
 }
 
 describe('loader streams', () => {
-  it('opens the next file while one loads, and closes it when the load stops on an error', async () => {
+  it('opens each file once, and closes the files it did not reach when the load stops on an error', async () => {
     const bad = trackedSource('a.csv', '~id,~label,age:Int\nv1,V,1\nv2,V,not-a-number\n');
     const next = trackedSource('b.csv', '~id,~label\nv3,V\n');
     const last = trackedSource('c.csv', '~id,~label\nv4,V\n');
@@ -26,13 +26,22 @@ describe('loader streams', () => {
     const status = await loadGremlinCsvFiles(graph, [bad.source, next.source, last.source], { uri: 'mem', loadId: 'x', failOnError: true });
     expect(status.overallStatus.status).toBe('LOAD_FAILED');
     expect(graph.vertexCount).toBe(1);
-    // Each file was opened once for its header; b.csv once more, ahead of its turn, then closed unread.
-    expect(bad.streams).toHaveLength(2);
-    expect(next.streams).toHaveLength(2);
-    expect(last.streams).toHaveLength(1);
+    // Each file is opened once: its header is read from the stream the load goes on with. The
+    // files the load never reached are closed unread.
+    expect([bad.streams.length, next.streams.length, last.streams.length]).toEqual([1, 1, 1]);
     await new Promise((resolve) => setImmediate(resolve));
-    expect(next.streams[1]!.destroyed).toBe(true);
+    expect(next.streams[0]!.destroyed).toBe(true);
+    expect(last.streams[0]!.destroyed).toBe(true);
     expect(status.feeds?.map((f) => f.status)).toEqual(['LOAD_FAILED', 'LOAD_NOT_STARTED', 'LOAD_NOT_STARTED']);
+  });
+
+  it('past 64 files, reads each header on its own request and opens the next file while one loads', async () => {
+    const files = Array.from({ length: 70 }, (_, i) => trackedSource(`f${String(i).padStart(2, '0')}.csv`, `~id,~label\nv${i},V\n`));
+    const graph = new PropertyGraph();
+    const status = await loadGremlinCsvFiles(graph, files.map((f) => f.source), { uri: 'mem', loadId: 'x' });
+    expect(status.overallStatus.status).toBe('LOAD_COMPLETED');
+    expect(graph.vertexCount).toBe(70);
+    expect(files.every((f) => f.streams.length === 2)).toBe(true);
   });
 
   it('reads every file in order when nothing fails', async () => {

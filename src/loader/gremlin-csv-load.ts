@@ -79,13 +79,55 @@ interface ScannedRecord {
 
 const PROGRESS_EVERY = 65_536;
 const HEADER_READS_AT_ONCE = 8;
+const KEEP_STREAMS_UP_TO = 64;
 
-/** Reads the header row of a file (the text up to its first line break), or undefined when the file is empty. */
-async function readHeaderFields(source: CsvFileSource): Promise<string[] | undefined> {
+/** A file's stream that yields again the chunks a header read took from it, then the rest. */
+class ReplayStream implements AsyncIterable<Uint8Array | string> {
+  constructor(
+    private readonly taken: (Uint8Array | string)[],
+    private readonly rest: AsyncIterator<Uint8Array | string>,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array | string> {
+    try {
+      for (const chunk of this.taken) yield chunk;
+      for (;;) {
+        const next = await this.rest.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await this.rest.return?.();
+    }
+  }
+
+  /** Closes the stream when it will not be read. */
+  destroy(): void {
+    void this.rest.return?.();
+  }
+}
+
+/** A file with its header fields (undefined when empty) and, when kept, the stream they were read from. */
+interface SniffedFile {
+  source: CsvFileSource;
+  fields: string[] | undefined;
+  stream?: ReplayStream;
+}
+
+/**
+ * Reads the header row of a file (the text up to its first line break). With `keep`, the stream
+ * stays open for the load to go on reading: one request per file instead of two.
+ */
+async function readHeader(source: CsvFileSource, keep: boolean): Promise<SniffedFile> {
   const decoder = new TextDecoder('utf-8');
   let text = '';
-  const stream = await source.open();
-  for await (const chunk of stream) {
+  const iterator = (await source.open())[Symbol.asyncIterator]();
+  const taken: (Uint8Array | string)[] = [];
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const chunk = next.value;
+    taken.push(chunk);
     // Blank lines before the header are skipped, as the scanner does.
     text = (text + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }))).replace(/^[\r\n]+/, '');
     const eol = text.search(/[\r\n]/);
@@ -95,32 +137,41 @@ async function readHeaderFields(source: CsvFileSource): Promise<string[] | undef
     }
     if (text.length > 1_000_000) break;
   }
+  let fields: string[] | undefined;
   try {
-    return parseCsv(text.replace(/^\uFEFF/, ''))[0]?.fields;
+    fields = parseCsv(text.replace(/^\uFEFF/, ''))[0]?.fields;
   } catch {
-    return [];
+    fields = [];
   }
+  if (keep) return { source, fields, stream: new ReplayStream(taken, iterator) };
+  await iterator.return?.();
+  return { source, fields };
 }
 
-/** Classifies files into vertex and edge files by their headers, keeping the given order in each. */
-async function sortVerticesFirst(files: readonly CsvFileSource[]): Promise<CsvFileSource[]> {
-  const vertices: CsvFileSource[] = [];
-  const edges: CsvFileSource[] = [];
+/**
+ * Classifies files into vertex and edge files by their headers, keeping the given order in each.
+ * For a job of up to KEEP_STREAMS_UP_TO files the streams the headers were read from are kept for
+ * the load (each one request instead of two); beyond that they are closed and opened again later.
+ */
+async function sortVerticesFirst(files: readonly CsvFileSource[]): Promise<SniffedFile[]> {
+  const keep = files.length <= KEEP_STREAMS_UP_TO;
   // A few at a time: each read is a request to the object store, and its latency, not its bytes, is the cost.
-  const headers: (string[] | undefined)[] = new Array(files.length);
+  const sniffed: SniffedFile[] = new Array(files.length);
   let next = 0;
   const readNext = async (): Promise<void> => {
     while (next < files.length) {
       const i = next++;
-      headers[i] = await readHeaderFields(files[i]!);
+      sniffed[i] = await readHeader(files[i]!, keep);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(HEADER_READS_AT_ONCE, files.length) }, readNext));
-  files.forEach((file, i) => {
-    const fields = headers[i];
-    (fields && (fields.includes('~from') || fields.includes('~to')) ? edges : vertices).push(file);
-  });
-  return [...vertices, ...edges];
+  try {
+    await Promise.all(Array.from({ length: Math.min(HEADER_READS_AT_ONCE, files.length) }, readNext));
+  } catch (error) {
+    for (const file of sniffed) file?.stream?.destroy();
+    throw error;
+  }
+  const isEdge = (f: SniffedFile) => f.fields !== undefined && (f.fields.includes('~from') || f.fields.includes('~to'));
+  return [...sniffed.filter((f) => !isEdge(f)), ...sniffed.filter(isEdge)];
 }
 
 /** Ends a stream that will not be read (a Node stream is destroyed; an async iterator returned). */
@@ -143,25 +194,33 @@ export async function loadGremlinCsvFiles(
   const errorLogs: LoadErrorLog[] = [];
   let stopped = false;
   const ordered = await sortVerticesFirst(files);
-  // The next file is opened while this one loads, so that the request's latency overlaps work.
+  // A file whose stream was not kept is opened while the one before it loads, so that the
+  // request's latency overlaps work.
   let opening: Promise<AsyncIterable<Uint8Array | string>> | undefined;
-  const openAt = (i: number) => {
-    const pending = ordered[i]!.open();
+  let index = 0;
+  const openAt = (i: number): Promise<AsyncIterable<Uint8Array | string>> => {
+    const kept = ordered[i]!.stream;
+    if (kept) return Promise.resolve(kept);
+    const pending = ordered[i]!.source.open();
     pending.catch(() => undefined); // awaited (and its error reported) when its turn comes
     return pending;
   };
   try {
-    for (let index = 0; index < ordered.length; index++) {
-      const file = ordered[index]!;
+    for (; index < ordered.length; index++) {
+      const file = ordered[index]!.source;
       const feed = createFeedStatus(file.uri, Math.floor(now() / 1000));
       feeds.push(feed);
       if (stopped) {
         feed.status = 'LOAD_NOT_STARTED';
+        ordered[index]!.stream?.destroy();
+        ordered[index]!.stream = undefined;
         continue;
       }
       const fileStarted = now();
       const stream = opening ?? openAt(index);
       opening = index + 1 < ordered.length ? openAt(index + 1) : undefined;
+      // A kept stream is handed to the loader now: the cleanup below must not close it too.
+      ordered[index]!.stream = undefined;
       const loader = new FileLoader(graph, file, feed, errorLogs, options, overall.totalRecords);
       try {
         await loader.run(stream);
@@ -177,8 +236,9 @@ export async function loadGremlinCsvFiles(
       options.onProgress?.({ fileName: file.uri, recordsDone: overall.totalRecords, fileRecordsDone: feed.totalRecords, status: feed.status });
     }
   } finally {
-    // A file opened ahead but never read (the load stopped, or failed): release its stream.
+    // Files opened ahead but never read (the load stopped, or failed): release their streams.
     if (opening) void opening.then(closeStream, () => undefined);
+    for (let i = index; i < ordered.length; i++) ordered[i]!.stream?.destroy();
   }
   overall.totalTimeSpent = Math.round((now() - started) / 1000);
   // Neptune's documented final statuses (https://docs.aws.amazon.com/neptune/latest/userguide/loader-message.html)
