@@ -52,3 +52,19 @@ describe('loader streams', () => {
     expect([...graph.vertices()].map((v) => v.id)).toEqual(['x0', 'y1', 'z2']);
   });
 });
+
+describe('edge ends', () => {
+  it('finds repeated ends (remembered) and distinct ones (looked up) alike, and still reports a missing end', async () => {
+    const vertices = '~id,~label\n' + Array.from({ length: 3000 }, (_, i) => `u${i},U`).join('\n') + '\nhubA,H\nhubB,H\n';
+    // 3000 edges to two hubs (the "to" side repeats), from 3000 distinct users (the "from" side does not).
+    const rows = Array.from({ length: 3000 }, (_, i) => `e${i},u${i},hub${i % 2 ? 'A' : 'B'},to`);
+    rows.splice(2500, 0, 'bad,u1,hubC,to');
+    const edges = '~id,~from,~to,~label\n' + rows.join('\n') + '\n';
+    const graph = new PropertyGraph();
+    const status = await loadGremlinCsvFiles(graph, [trackedSource('v.csv', vertices).source, trackedSource('e.csv', edges).source], { uri: 'mem', loadId: 'x', failOnError: false });
+    expect(graph.edgeCount).toBe(3000);
+    expect(graph.getVertex('hubA')!.inE!.length).toBe(1500);
+    expect(graph.getEdge('e2999')!.outV.id).toBe('u2999');
+    expect(status.errors.errorLogs).toEqual([expect.objectContaining({ errorCode: 'FROM_OR_TO_VERTEX_ARE_MISSING', recordNum: 2501 })]);
+  });
+});
