@@ -79,7 +79,12 @@ interface ScannedRecord {
 
 const PROGRESS_EVERY = 65_536;
 const HEADER_READS_AT_ONCE = 8;
-const KEEP_STREAMS_UP_TO = 64;
+/**
+ * Each kept stream holds an HTTP connection of the S3 client until its turn comes, and the AWS
+ * SDK's client opens at most 50 (its default `maxSockets`): past that a further request waits for
+ * one of the kept streams, which waits for it. 32 leaves room for the rest (the kit's own load has 31 files).
+ */
+const KEEP_STREAMS_UP_TO = 32;
 
 /** A file's stream that yields again the chunks a header read took from it, then the rest. */
 class ReplayStream implements AsyncIterable<Uint8Array | string> {
