@@ -53,6 +53,9 @@ function gc(): void {
   }
 }
 
+const SESSION_KEYS = ['events'];
+const SESSION_CARDINALITIES: ('single' | 'set' | 'list')[] = ['single'];
+
 /** Builds the identity graph of `n` records; returns the user ids. */
 function buildIdentityGraph(graph: PropertyGraph, n: number): string[] {
   const random = createRandom(42);
@@ -105,7 +108,8 @@ function buildIdentityGraph(graph: PropertyGraph, n: number): string[] {
   const cookies = Math.floor(n / 4);
   for (let i = 0; i < sessions; i++) {
     const session = graph.addVertexRecord(`session:${i}`, 'SessionID');
-    graph.setVertexProperty(graph.vertexAt(session), 'events', pick(100), 'single');
+    // A new vertex's first properties, as the bulk loader sets them (kept packed).
+    graph.setNewVertexProperties(graph.vertexAt(session), SESSION_KEYS, [pick(100)], SESSION_CARDINALITIES, 1);
     const user = users[pick(n)]!;
     graph.addEdgeRecord(`session-loggedAs:${i}`, 'loggedAs', session, user);
     graph.addEdgeRecord(`lastSeenAtIP:${i}`, 'lastSeenAtIP', session, ips[pick(ips.length)]!);
