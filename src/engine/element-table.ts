@@ -62,6 +62,9 @@ function writeUtf8(bytes: Buffer, text: string, offset: number): number {
   return nativeUtf8Write ? nativeUtf8Write.call(bytes, text, offset, bytes.length - offset) : bytes.write(text, offset, 'utf8');
 }
 
+/** Ids up to this many characters are encoded by a JavaScript loop (see hashOf). */
+const SHORT_ID = 40;
+
 /** How an id's bytes are stored. */
 const KIND_ASCII = 0;
 const KIND_UTF8 = 1;
@@ -244,13 +247,28 @@ export class IdTable {
       this.reserveBytes(id.length * 3);
       const bytes = this.bytes;
       const tail = this.used;
-      const length = writeUtf8(bytes, id, tail);
       let h = 0x811c9dc5 | 0;
       let any = 0;
-      for (let k = 0; k < length; k++) {
-        const b = bytes[tail + k]!;
-        any |= b;
-        h = Math.imul(h ^ b, 16777619);
+      let length = id.length;
+      if (length <= SHORT_ID) {
+        // A short id is copied and hashed in one JavaScript loop: cheaper than a call into
+        // Node's encoder. A character past ASCII sends it to the encoder after all.
+        for (let k = 0; k < length; k++) {
+          const c = id.charCodeAt(k);
+          any |= c;
+          bytes[tail + k] = c;
+          h = Math.imul(h ^ c, 16777619);
+        }
+      }
+      if (length > SHORT_ID || any >= 0x80) {
+        length = writeUtf8(bytes, id, tail);
+        h = 0x811c9dc5 | 0;
+        any = 0;
+        for (let k = 0; k < length; k++) {
+          const b = bytes[tail + k]!;
+          any |= b;
+          h = Math.imul(h ^ b, 16777619);
+        }
       }
       hash = finalise(h);
       this.lastLength = length;
