@@ -83,6 +83,9 @@ describe('engine map, select and reducing steps', () => {
     expect(await g.V().constant('x').dedup().toList()).toEqual(['x']);
     expect(await g.inject(1, 2, 3).sum().toList()).toEqual([6]);
     expect(await g.V().both().barrier().count().toList()).toEqual([12]);
+    // withBulk(false) with a sack operator: barrier() merges the three traversers at lop, summing their sacks.
+    const sacks = await g.withBulk(false).withSack(1, gremlin.process.operator.sum).V().out().barrier().sack().toList();
+    expect((sacks as number[]).sort()).toEqual([1, 1, 1, 3]);
     expect(await g.withSideEffect('seen', []).V().sideEffect(__.values('name').aggregate('seen')).cap('seen').count(scope.local).toList()).toEqual([6]);
   });
 });

@@ -446,19 +446,26 @@ const compileCap: StepCompiler = (args, _mods, c) => {
   };
 };
 
-/** barrier(): gathers all traversers and merges equal ones into one with the summed bulk. */
+/**
+ * barrier(): gathers all traversers and merges equal ones into one with the summed bulk. Under
+ * withBulk(false) with a sack merge operator (withSack(value, operator)), traversers at the same
+ * element merge whatever their sacks, which the operator combines, and stay one traverser
+ * (TinkerPop's Traverser.merge).
+ */
 const compileBarrier: StepCompiler = (_args, _mods, c) =>
   function* (input) {
     const merged = new Map<string, Traverser>();
     const order: Traverser[] = [];
+    const mergeSacks = !c.ctx.bulk && c.ctx.sackMerge !== undefined;
     for (const t of input) {
       if (c.ctx.trackPath || t.loops) {
         order.push(t);
         continue;
       }
-      const k = hashKey(t.obj) + (t.sack === undefined ? '' : '|' + hashKey(t.sack));
+      const k = hashKey(t.obj) + (t.sack === undefined || mergeSacks ? '' : '|' + hashKey(t.sack));
       const found = merged.get(k);
-      if (found) found.bulk += t.bulk;
+      if (found && mergeSacks) found.sack = applyOperator(c.ctx.sackMerge, found.sack, t.sack, 'barrier');
+      else if (found) found.bulk += t.bulk;
       else {
         const copy = t.withBulk(t.bulk);
         merged.set(k, copy);
