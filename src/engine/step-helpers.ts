@@ -5,7 +5,7 @@
  * https://tinkerpop.apache.org/docs/3.7.3/upgrade/#_by_modulation_semantics).
  */
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
-import type { Compiler, Pipeline } from './compiler.js';
+import type { Compiler, Pipeline, Stage } from './compiler.js';
 import { isTraversalArg, stepError } from './compiler.js';
 import { EnginePath, MapEntry, PropertyRef, Traverser } from './traverser.js';
 import { compareValues, hashKey } from './values.js';
@@ -201,6 +201,20 @@ export function iterateValue(x: unknown): unknown[] | undefined {
 export function rebuildLike(original: unknown, items: unknown[]): unknown {
   if (!(original instanceof Map)) return items;
   return new Map(items.map((e) => [(e as MapEntry).key, (e as MapEntry).value]));
+}
+
+/**
+ * A `(local)` stage over each traverser's collection (list, set, or map as entries): `reshape`
+ * gets its items and returns the new ones, rebuilt into the same kind of collection; a
+ * traverser that holds no collection passes as it is.
+ */
+export function localCollectionStage(c: Compiler, reshape: (items: unknown[]) => unknown[]): Stage {
+  return function* (input) {
+    for (const t of input) {
+      const items = iterateValue(t.obj);
+      yield items ? t.split(rebuildLike(t.obj, reshape(items)), c.ctx.trackPath) : t;
+    }
+  };
 }
 
 /** Items without repeats (by value, as `dedup()` compares), first occurrence kept, order kept. */

@@ -129,8 +129,6 @@ function loopKey(frame: LoopFrame | null): string {
   return key;
 }
 
-const BARRIERS = new Set(['count', 'sum', 'min', 'max', 'mean', 'fold', 'group', 'groupCount', 'order', 'dedup', 'aggregate', 'cap', 'barrier', 'tail', 'sample', 'range', 'limit', 'skip', 'tree']);
-
 /**
  * union(): every branch gets every incoming traverser. Branches with a barrier at their top level
  * (count(), fold() ...) see all traversers at once — one count for the lot, as TinkerPop's global
@@ -138,7 +136,7 @@ const BARRIERS = new Set(['count', 'sum', 'min', 'max', 'mean', 'fold', 'group',
  */
 const compileUnion: StepCompiler = (args, _mods, c) => {
   const branches = args.map((a) => c.child(a));
-  const global = branches.some((b) => b.instructions.some((i) => BARRIERS.has(i[0] as string) && !isEnum(i[1], 'Scope', 'local')));
+  const global = needsGlobalRun(branches);
   if (global) {
     return function* (input) {
       const all = [...input];

@@ -9,7 +9,7 @@ import type { PredicateLike } from './predicates.js';
 import { isPredicate, passes, testPredicate } from './predicates.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import type { ByModulator, Maybe } from './step-helpers.js';
-import { NONE, distinctValues, enumName, firstResult, hasResult, isEnum, iterateValue, makeBy, makeByList, rebuildLike, rejectLambda, tokenValue } from './step-helpers.js';
+import { NONE, distinctValues, enumName, firstResult, hasResult, isEnum, localCollectionStage, makeBy, makeByList, rejectLambda, tokenValue } from './step-helpers.js';
 import { flattenIds, idsEqual } from './steps-graph.js';
 import { selectValue } from './steps-select.js';
 import { PropertyRef, Traverser } from './traverser.js';
@@ -293,18 +293,7 @@ const compileDedup: StepCompiler = (args, mods, c) => {
   const local = isEnum(args[0], 'Scope', 'local');
   const labels = (local ? args.slice(1) : args).filter((a): a is string => typeof a === 'string');
   const by = mods.by.length > 0 ? makeBy(mods.by[0]!, c, 'dedup') : undefined;
-  if (local) {
-    return function* (input) {
-      for (const t of input) {
-        const items = iterateValue(t.obj);
-        if (!items) {
-          yield t;
-          continue;
-        }
-        yield t.split(rebuildLike(t.obj, distinctValues(items)), c.ctx.trackPath);
-      }
-    };
-  }
+  if (local) return localCollectionStage(c, distinctValues);
   return function* (input) {
     const seen = new Set<string>();
     for (const t of input) {
@@ -442,17 +431,7 @@ const compileSample: StepCompiler = (args, mods, c) => {
   const local = isEnum(args[0], 'Scope', 'local');
   const n = Number(isEnum(args[0], 'Scope') ? args[1] : args[0]);
   if (local) {
-    return function* (input) {
-      for (const t of input) {
-        const items = iterateValue(t.obj);
-        if (!items) {
-          yield t;
-          continue;
-        }
-        const shuffled = [...items].sort(() => Math.random() - 0.5).slice(0, n);
-        yield t.split(rebuildLike(t.obj, shuffled), c.ctx.trackPath);
-      }
-    };
+    return localCollectionStage(c, (items) => [...items].sort(() => Math.random() - 0.5).slice(0, n));
   }
   const by = mods.by.length > 0 ? makeBy(mods.by[0]!, c, 'sample') : undefined;
   return function* (input) {

@@ -46,22 +46,7 @@ function makeReducer(kind: string): Reducer {
       return { add: (_v, b) => void (n += b), result: () => n };
     }
     // Nulls are skipped; only nulls reduce to null (TinkerPop 3.7), nothing at all to no result.
-    case 'sum': {
-      let s = 0;
-      let any = false;
-      let sawNull = false;
-      return {
-        add: (v, b) => {
-          if (v === null || v === undefined) {
-            sawNull = true;
-            return;
-          }
-          s += numberOf(v, 'sum') * b;
-          any = true;
-        },
-        result: () => (any ? s : sawNull ? null : NONE),
-      };
-    }
+    case 'sum':
     case 'mean': {
       let s = 0;
       let n = 0;
@@ -72,10 +57,10 @@ function makeReducer(kind: string): Reducer {
             sawNull = true;
             return;
           }
-          s += numberOf(v, 'mean') * b;
+          s += numberOf(v, kind) * b;
           n += b;
         },
-        result: () => (n > 0 ? s / n : sawNull ? null : NONE),
+        result: () => (n > 0 ? (kind === 'mean' ? s / n : s) : sawNull ? null : NONE),
       };
     }
     default: {
