@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../errors.js';
+import { countLineBreaks, readQuotedField, type QuotedValue } from './csv-fields.js';
 
 /** One parsed record and the 1-based line of the input on which it starts. */
 export interface CsvRecord {
@@ -34,6 +35,8 @@ export class CsvParser {
   private buffer = '';
   /** Line number (1-based) of the start of `buffer`. */
   private bufferLine = 1;
+  /** Receives each quoted field's value (readQuotedField). */
+  private readonly quoted: QuotedValue = { value: '' };
 
   push(chunk: string): CsvRecord[] {
     this.buffer += chunk;
@@ -67,30 +70,14 @@ export class CsvParser {
         const c = text.charCodeAt(pos);
         if (c === QUOTE) {
           // Quoted field.
-          let value = '';
-          let scan = pos + 1;
-          let closed = false;
-          for (;;) {
-            const q = text.indexOf('"', scan);
-            if (q === -1) break;
-            if (q + 1 < length && text.charCodeAt(q + 1) === QUOTE) {
-              value += text.slice(scan, q + 1);
-              scan = q + 2;
-              continue;
-            }
-            if (q + 1 >= length && !final) break; // might be the first half of ""
-            value += text.slice(scan, q);
-            scan = q + 1;
-            closed = true;
-            break;
-          }
-          if (!closed) {
+          const scan = readQuotedField(text, pos, final, this.quoted);
+          if (scan < 0) {
             if (!final) break;
             throw new CsvSyntaxError(`line ${recordLine}: unterminated quoted field ${fields.length + 1}`, recordLine);
           }
-          line += countNewlines(text, pos, scan);
+          line += countLineBreaks(text, pos, scan);
           pos = scan;
-          fields.push(value);
+          fields.push(this.quoted.value);
           if (pos >= length) {
             if (!final) break;
             complete = true;
@@ -172,16 +159,6 @@ function lineEnd(text: string, pos: number, final: boolean): number {
 function isBlankRecord(text: string, start: number): boolean {
   const c = text.charCodeAt(start);
   return Number.isNaN(c) || c === LF || c === CR;
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF) n++;
-    else if (c === CR && text.charCodeAt(i + 1) !== LF) n++;
-  }
-  return n;
 }
 
 /** Parses a whole CSV text into records. */

@@ -13,6 +13,8 @@
  *   to the end of the input, where such a field ends.
  */
 
+import { countLineBreaks, readQuotedField, type QuotedValue } from '../csv/index.js';
+
 export interface RecordSink {
   /** One record: `fields[0..count)` (the array is reused — copy what you keep), starting on `line` (1-based). */
   record(fields: string[], count: number, line: number): void;
@@ -29,6 +31,8 @@ export class CsvRecordScanner {
   private pending = '';
   private pendingLine = 1;
   private readonly fields: string[] = [];
+  /** Receives each quoted field's value (readQuotedField). */
+  private readonly quoted: QuotedValue = { value: '' };
 
   constructor(private readonly sink: RecordSink) {}
 
@@ -119,31 +123,15 @@ export class CsvRecordScanner {
     for (;;) {
       if (pos < length && text.charCodeAt(pos) === QUOTE) {
         // Quoted field.
-        let value = '';
-        let scan = pos + 1;
-        let closed = false;
-        for (;;) {
-          const q = text.indexOf('"', scan);
-          if (q === -1) break;
-          if (q + 1 < length && text.charCodeAt(q + 1) === QUOTE) {
-            value += text.slice(scan, q + 1);
-            scan = q + 2;
-            continue;
-          }
-          if (q + 1 >= length && !final) break; // might be the first half of ""
-          value += text.slice(scan, q);
-          scan = q + 1;
-          closed = true;
-          break;
-        }
-        if (!closed) {
+        const scan = readQuotedField(text, pos, final, this.quoted);
+        if (scan < 0) {
           if (!final) return undefined;
           this.sink.error(`line ${startLine}: unterminated quoted field ${count + 1}`, startLine);
           return { pos: length, line };
         }
         line += countLineBreaks(text, pos, scan);
         pos = scan;
-        fields[count++] = value;
+        fields[count++] = this.quoted.value;
         if (pos >= length) {
           if (!final) return undefined;
           this.sink.record(fields, count, startLine);
@@ -219,15 +207,4 @@ export class CsvRecordScanner {
     this.sink.error(message, startLine);
     return resume;
   }
-}
-
-/** Line breaks (LF, CR, CRLF as one) in text[from, to). */
-function countLineBreaks(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF) n++;
-    else if (c === CR && text.charCodeAt(i + 1) !== LF) n++;
-  }
-  return n;
 }
