@@ -120,11 +120,7 @@ export class IdTable {
    * the slots nor copies the index arrays, each of which costs a pass over the table.
    */
   reserve(count: number): void {
-    let capacity = this.slots.length >> 1;
-    if ((count + 1) * 2 > capacity) {
-      while ((count + 1) * 2 > capacity) capacity *= 2;
-      this.rehash(capacity);
-    }
+    if ((count + 1) * 2 > this.capacity) this.rehash(this.capacityFor(count));
     if (count + 1 >= this.starts.length) this.growIndexArrays(count + 2);
   }
 
@@ -296,9 +292,14 @@ export class IdTable {
 
   /** Rebuilds the slots without tombstones, at least twice as many as live ids (grown by doubling: load 25-50 %). */
   private resize(): void {
-    let capacity = this.slots.length >> 1;
-    while ((this.live + 1) * 2 > capacity) capacity *= 2;
-    this.rehash(capacity);
+    this.rehash(this.capacityFor(this.live));
+  }
+
+  /** The smallest slot count, doubling from the current one, that keeps `count` ids at most half full. */
+  private capacityFor(count: number): number {
+    let capacity = this.capacity;
+    while ((count + 1) * 2 > capacity) capacity *= 2;
+    return capacity;
   }
 
   private rehash(capacity: number): void {

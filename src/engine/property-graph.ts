@@ -318,27 +318,26 @@ export class ElementStore {
   reserve(vertices: number, edges: number): void {
     this.vertexIds.reserve(vertices);
     this.edgeIds.reserve(edges);
-    if (vertices > this.vRemoved.length) {
-      this.vLabel = grownInt32(this.vLabel, vertices);
-      this.vAdj = grownInt32(this.vAdj, vertices);
-      this.vRemoved = grownUint8(this.vRemoved, vertices);
-    }
-    if (edges > this.eRemoved.length) {
-      this.eData = grownInt32(this.eData, edges * EDGE_STRIDE);
-      this.eRemoved = grownUint8(this.eRemoved, edges);
-    }
+    if (vertices > this.vRemoved.length) this.growVertexArrays(vertices);
+    if (edges > this.eRemoved.length) this.growEdgeArrays(edges);
+  }
+
+  private growVertexArrays(length: number): void {
+    this.vLabel = grownInt32(this.vLabel, length);
+    this.vAdj = grownInt32(this.vAdj, length);
+    this.vRemoved = grownUint8(this.vRemoved, length);
+  }
+
+  private growEdgeArrays(length: number): void {
+    this.eData = grownInt32(this.eData, length * EDGE_STRIDE);
+    this.eRemoved = grownUint8(this.eRemoved, length);
   }
 
   /** Takes the next vertex number for an id; -1 - holder when the id is taken. */
   newVertex(id: ElementId, labelCode: number): number {
     const i = this.vertexIds.add(id);
     if (i < 0) return i;
-    if (i >= this.vRemoved.length) {
-      const n = this.vRemoved.length * 2;
-      this.vLabel = grownInt32(this.vLabel, n);
-      this.vAdj = grownInt32(this.vAdj, n);
-      this.vRemoved = grownUint8(this.vRemoved, n);
-    }
+    if (i >= this.vRemoved.length) this.growVertexArrays(this.vRemoved.length * 2);
     this.vLabel[i] = labelCode;
     return i;
   }
@@ -347,11 +346,7 @@ export class ElementStore {
   newEdge(id: ElementId, labelCode: number, out: number, inV: number): number {
     const e = this.edgeIds.add(id);
     if (e < 0) return e;
-    if (e >= this.eRemoved.length) {
-      const n = this.eRemoved.length * 2;
-      this.eData = grownInt32(this.eData, n * EDGE_STRIDE);
-      this.eRemoved = grownUint8(this.eRemoved, n);
-    }
+    if (e >= this.eRemoved.length) this.growEdgeArrays(this.eRemoved.length * 2);
     const d = this.eData;
     const o = e * EDGE_STRIDE;
     d[o] = labelCode;

@@ -206,11 +206,6 @@ function labelFilter(labels: readonly unknown[], step: string): ((l: string) => 
   return (l) => set.has(l);
 }
 
-/** The edges at a vertex with their other vertex: out edges first, then in (TinkerGraph's order for both()). */
-function adjacentEdges(v: Vertex, dir: Direction, accept: ((l: string) => boolean) | undefined): Generator<[Edge, Vertex]> {
-  return adjacent(v, dir, accept);
-}
-
 function vertexStep(dir: Direction, toEdges: boolean, step: string): StepCompiler {
   return (args, _mods, c) => {
     const accept = labelFilter(args, step);
@@ -222,7 +217,7 @@ function vertexStep(dir: Direction, toEdges: boolean, step: string): StepCompile
       for (const t of input) {
         const v = t.obj;
         if (!(v instanceof Vertex)) stepError(step, `expects a vertex, got ${String(v)}`);
-        for (const [e, other] of adjacentEdges(v, dir, accept)) {
+        for (const [e, other] of adjacent(v, dir, accept)) {
           if (edgeOk && !edgeOk(e)) continue;
           if (!toEdges && vertexOk && !vertexOk(other)) continue;
           yield t.split(toEdges ? e : other, ctx.trackPath);
@@ -288,5 +283,5 @@ export const graphSteps: Record<string, StepCompiler> = {
 };
 
 /** Used by other step families to iterate adjacency. */
-export { adjacentEdges, directionOf, labelFilter };
+export { directionOf, labelFilter };
 export type { Direction, ElementId, Stage };
