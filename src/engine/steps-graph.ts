@@ -24,23 +24,22 @@ export function flattenIds(args: readonly unknown[]): unknown[] {
   return out;
 }
 
-/** Looks a vertex up by id; a numeric string and a number name the same id (toy graphs vs text). */
-export function lookupVertex(graph: PropertyGraph, id: unknown): Vertex | undefined {
+/** Looks an element up by id; a numeric string and a number name the same id (toy graphs vs text). */
+function lookupById<T>(get: (id: ElementId) => T | undefined, id: unknown): T | undefined {
   if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-  const v = graph.getVertex(id);
-  if (v || id === '') return v;
-  if (typeof id === 'number') return graph.getVertex(String(id));
+  const found = get(id);
+  if (found || id === '') return found;
+  if (typeof id === 'number') return get(String(id));
   const n = Number(id);
-  return Number.isFinite(n) ? graph.getVertex(n) : undefined;
+  return Number.isFinite(n) ? get(n) : undefined;
+}
+
+export function lookupVertex(graph: PropertyGraph, id: unknown): Vertex | undefined {
+  return lookupById((x) => graph.getVertex(x), id);
 }
 
 export function lookupEdge(graph: PropertyGraph, id: unknown): Edge | undefined {
-  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-  const e = graph.getEdge(id);
-  if (e || id === '') return e;
-  if (typeof id === 'number') return graph.getEdge(String(id));
-  const n = Number(id);
-  return Number.isFinite(n) ? graph.getEdge(n) : undefined;
+  return lookupById((x) => graph.getEdge(x), id);
 }
 
 /** Ids compare equal across number/string spellings (`g.V('1')` finds vertex 1 of a toy graph). */
