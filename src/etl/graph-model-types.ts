@@ -60,8 +60,8 @@ export interface EdgeDecl {
   from: EdgeEndpointDecl[];
   to: EdgeEndpointDecl[];
   /**
-   * Edge id: `<label>:<md5 hex of "<from id>-><to id>">` (one edge per vertex pair; md5 keeps
-   * ids short when endpoints are long user-agent strings) or, when `idColumn` is
+   * Edge id: the first 96 bits of md5 of `<label>:<from id>-><to id>`, in base64 (16 characters;
+   * one edge per vertex pair, the id short however long the endpoints) or, when `idColumn` is
    * given, `<label>:<column value>` (every row its own edge, e.g. each purchase). Either way
    * stable across runs and batches, so a re-load updates instead of duplicating.
    */

@@ -28,7 +28,7 @@ function edge(label: string, dataset: string, from: [string, string], to: [strin
 /**
  * The identity-graph model of DESIGN §4, declared once. The seed PoC's labels are kept; its
  * defects are fixed: the user-agent edge has its own label (`usedUserAgent`), edge ids are
- * unique and stable (`<label>:md5(<from>-><to>)`, or `hasPurchased:<purchase_id>` so that every
+ * unique and stable (96 bits of `md5(<label>:<from>-><to>)` in base64, or `hasPurchased:<purchase_id>` so that every
  * purchase is its own edge), postcodes stay strings, no regular expression filters rows, and
  * every vertex id carries its label's prefix.
  *
