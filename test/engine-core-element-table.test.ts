@@ -87,3 +87,41 @@ describe('IdTable.reserve', () => {
     expect(table.find('and another')).toBe(10_001);
   });
 });
+
+describe('IdTable.findIn and addIn (an id read out of a longer text)', () => {
+  it('agree with find and add on every kind of string id, across growths', () => {
+    const table = new IdTable();
+    const ids: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      // ASCII of every length around the word size and the short-id limit, and ids past ASCII (UTF-8).
+      const body = 'x'.repeat(i % 70);
+      ids.push(i % 5 === 0 ? `é:${i}${body}` : i % 7 === 0 ? `日本:${i}` : `id:${i}${body}`);
+    }
+    const text = (k: number) => `before,${ids[k]},after`;
+    const span = (k: number): [string, number, number] => [text(k), 7, 7 + ids[k]!.length];
+    // Half added from a span, half from the string; each found both ways.
+    ids.forEach((id, k) => expect(k % 2 ? table.addIn(...span(k)) : table.add(id)).toBe(k));
+    ids.forEach((id, k) => {
+      expect(table.findIn(...span(k))).toBe(k);
+      expect(table.find(id)).toBe(k);
+      expect(table.idAt(k)).toBe(id);
+    });
+    // Taken ids are refused from a span too, and nothing is added.
+    expect(table.addIn(...span(42))).toBe(-1 - 42);
+    expect(table.findIn('id:1', 0, 3)).toBe(-1);
+    expect(table.findIn(',,', 1, 1)).toBe(-1);
+    expect(table.length).toBe(ids.length);
+  });
+
+  it('keeps a span apart from a number id and from a UTF-8 id of other bytes', () => {
+    const table = new IdTable();
+    expect(table.add(12)).toBe(0);
+    expect(table.findIn('a12b', 1, 3)).toBe(-1);
+    expect(table.addIn('a12b', 1, 3)).toBe(1);
+    expect(table.find('12')).toBe(1);
+    expect(table.find(12)).toBe(0);
+    expect(table.add('ü')).toBe(2);
+    expect(table.findIn('xüy', 1, 2)).toBe(2);
+    expect(table.findIn('xuy', 1, 2)).toBe(-1);
+  });
+});

@@ -335,7 +335,15 @@ export class ElementStore {
 
   /** Takes the next vertex number for an id; -1 - holder when the id is taken. */
   newVertex(id: ElementId, labelCode: number): number {
-    const i = this.vertexIds.add(id);
+    return this.placeVertex(this.vertexIds.add(id), labelCode);
+  }
+
+  /** newVertex for the id `text.slice(start, end)`, without making that string (IdTable.addIn). */
+  newVertexIn(text: string, start: number, end: number, labelCode: number): number {
+    return this.placeVertex(this.vertexIds.addIn(text, start, end), labelCode);
+  }
+
+  private placeVertex(i: number, labelCode: number): number {
     if (i < 0) return i;
     if (i >= this.vRemoved.length) this.growVertexArrays(this.vRemoved.length * 2);
     this.vLabel[i] = labelCode;
@@ -344,7 +352,15 @@ export class ElementStore {
 
   /** Takes the next edge number for an id and links it into both vertices' lists; -1 - holder when the id is taken. */
   newEdge(id: ElementId, labelCode: number, out: number, inV: number): number {
-    const e = this.edgeIds.add(id);
+    return this.placeEdge(this.edgeIds.add(id), labelCode, out, inV);
+  }
+
+  /** newEdge for the id `text.slice(start, end)`, without making that string (IdTable.addIn). */
+  newEdgeIn(text: string, start: number, end: number, labelCode: number, out: number, inV: number): number {
+    return this.placeEdge(this.edgeIds.addIn(text, start, end), labelCode, out, inV);
+  }
+
+  private placeEdge(e: number, labelCode: number, out: number, inV: number): number {
     if (e < 0) return e;
     if (e >= this.eRemoved.length) this.growEdgeArrays(this.eRemoved.length * 2);
     const d = this.eData;
@@ -597,10 +613,22 @@ export class PropertyGraph {
   /** Adds a vertex with one label unless its id is taken: its number, or -1 - the holder's number (nothing changed). */
   tryAddVertexRecord(id: ElementId, label: string): number {
     const code = this.labelCode(label);
-    const i = this.store.newVertex(id, code);
+    this.noteNumericId(id);
+    return this.vertexAdded(this.store.newVertex(id, code), code);
+  }
+
+  /**
+   * tryAddVertexRecord for the string id `text.slice(start, end)`, without making that string:
+   * the bulk loader's ids are spans of the text it scans (see IdTable.findIn).
+   */
+  tryAddVertexRecordIn(text: string, start: number, end: number, label: string): number {
+    const code = this.labelCode(label);
+    return this.vertexAdded(this.store.newVertexIn(text, start, end, code), code);
+  }
+
+  private vertexAdded(i: number, code: number): number {
     if (i < 0) return i;
     if (this.verticesByLabel) this.labelList(this.verticesByLabel, code).add(i);
-    this.noteNumericId(id);
     this.version++;
     return i;
   }
@@ -635,10 +663,19 @@ export class PropertyGraph {
   /** Adds an edge between vertex numbers unless its id is taken: its number, or -1 - the holder's number (nothing changed). */
   tryAddEdgeRecord(id: ElementId, label: string, outV: number, inV: number): number {
     const code = this.labelCode(label);
-    const e = this.store.newEdge(id, code, outV, inV);
+    this.noteNumericId(id);
+    return this.edgeAdded(this.store.newEdge(id, code, outV, inV), code);
+  }
+
+  /** tryAddEdgeRecord for the string id `text.slice(start, end)`, without making that string. */
+  tryAddEdgeRecordIn(text: string, start: number, end: number, label: string, outV: number, inV: number): number {
+    const code = this.labelCode(label);
+    return this.edgeAdded(this.store.newEdgeIn(text, start, end, code, outV, inV), code);
+  }
+
+  private edgeAdded(e: number, code: number): number {
     if (e < 0) return e;
     if (this.edgesByLabel) this.labelList(this.edgesByLabel, code).add(e);
-    this.noteNumericId(id);
     this.version++;
     return e;
   }
@@ -656,6 +693,11 @@ export class PropertyGraph {
   /** The number of the vertex with this id, or -1 (no handle made). */
   findVertex(id: ElementId): number {
     return this.store.vertexIds.find(id);
+  }
+
+  /** findVertex for the string id `text.slice(start, end)`, without making that string. */
+  findVertexIn(text: string, start: number, end: number): number {
+    return this.store.vertexIds.findIn(text, start, end);
   }
 
   /** The number of the edge with this id, or -1 (no handle made). */
