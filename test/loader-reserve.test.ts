@@ -19,21 +19,19 @@ describe('loader makes room from the file size', () => {
   const vertices = '~id,~label\n' + Array.from({ length: 5000 }, (_, i) => `v${i},V`).join('\n') + '\n';
   const edges = '~id,~from,~to,~label\n' + Array.from({ length: 4000 }, (_, i) => `e${i},v${i},v${i + 1},E`).join('\n') + '\n';
 
-  it('reserves about as many elements as each file holds, estimated from its first chunk', async () => {
+  it('reserves, before loading, about as many elements as the files hold, estimated from each one’s first chunk', async () => {
     const graph = new PropertyGraph();
     const reserve = vi.spyOn(graph, 'reserve');
     const status = await loadGremlinCsvFiles(graph, [source('v.csv', vertices, 4096), source('e.csv', edges, 4096)], { uri: 'mem', loadId: 'x' });
     expect(status.overallStatus.status).toBe('LOAD_COMPLETED');
     expect(graph.vertexCount).toBe(5000);
     expect(graph.edgeCount).toBe(4000);
-    expect(reserve).toHaveBeenCalledTimes(2);
-    const [vertexCall, edgeCall] = reserve.mock.calls;
-    expect(vertexCall![0]).toBeGreaterThan(4000);
-    expect(vertexCall![0]).toBeLessThan(6500);
-    expect(vertexCall![1]).toBe(0);
-    expect(edgeCall![0]).toBe(0);
-    expect(edgeCall![1]).toBeGreaterThan(3000);
-    expect(edgeCall![1]).toBeLessThan(5500);
+    expect(reserve).toHaveBeenCalledTimes(1);
+    const [vertexRecords, edgeRecords] = reserve.mock.calls[0]!;
+    expect(vertexRecords).toBeGreaterThan(4000);
+    expect(vertexRecords).toBeLessThan(6500);
+    expect(edgeRecords).toBeGreaterThan(3000);
+    expect(edgeRecords).toBeLessThan(5500);
   });
 
   it('reserves nothing when the size is unknown or the file fits in one chunk', async () => {

@@ -8,7 +8,11 @@ type Item = { fields: string[]; line: number } | { error: string; line: number }
 function scan(text: string, cuts: number[] = []): Item[] {
   const items: Item[] = [];
   const scanner = new CsvRecordScanner({
-    record: (fields, count, line) => items.push({ fields: fields.slice(0, count), line }),
+    record: (fields, count, line, spans) => {
+      // Where spans are given they say where each field is in the text scanned.
+      if (spans) for (let i = 0; i < count; i++) expect(spans.text.slice(spans.starts[i], spans.ends[i])).toBe(fields[i]);
+      items.push({ fields: fields.slice(0, count), line });
+    },
     error: (message, line) => items.push({ error: message, line }),
   });
   let from = 0;
@@ -54,6 +58,17 @@ describe('CsvRecordScanner (the loader’s RFC 4180 scanner)', () => {
         expect(scan(text, cuts), `${JSON.stringify(text)} cut at ${cuts}`).toEqual(expected);
       }
     }
+  });
+
+  it('gives the spans of a record without quotes, also in a chunk that finishes the record cut by the last one', () => {
+    const spans: boolean[] = [];
+    const scanner = new CsvRecordScanner({
+      record: (_fields, _count, _line, given) => void spans.push(given !== undefined),
+      error: () => expect.unreachable(),
+    });
+    for (const chunk of ['a,b\n1,', '2\n3,4\n5', ',6\n"q",7\n8,9']) scanner.push(chunk);
+    scanner.end();
+    expect(spans).toEqual([true, true, true, true, false, true]);
   });
 
   it('reports a malformed record with its line and goes on with the next line', () => {

@@ -16,7 +16,7 @@
  */
 import { parseCsv } from '../csv/index.js';
 import { InvalidInputError } from '../errors.js';
-import { CsvRecordScanner } from './csv-record-scanner.js';
+import { CsvRecordScanner, type FieldSpans } from './csv-record-scanner.js';
 import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
 import type { Cardinality, PropertyGraph, Vertex, VertexRef } from '../engine/property-graph.js';
 import { valuesEqual } from '../engine/values.js';
@@ -70,11 +70,12 @@ type Counter = 'parsingErrors' | 'datatypeMismatchErrors' | 'insertErrors';
 
 class StopLoad extends Error {}
 
-/** A record as the scanner hands it over: `fields[0..count)`, starting on `line`. */
+/** A record as the scanner hands it over: `fields[0..count)`, starting on `line`, and where they lie in the text when it has them. */
 interface ScannedRecord {
   fields: string[];
   count: number;
   line: number;
+  spans: FieldSpans | undefined;
 }
 
 const PROGRESS_EVERY = 65_536;
@@ -117,6 +118,19 @@ interface SniffedFile {
   source: CsvFileSource;
   fields: string[] | undefined;
   stream?: ReplayStream;
+  /** Its records, estimated from its size and the line breaks in what the header read took (0 when unknown). */
+  estimatedRecords: number;
+}
+
+/** Line breaks in a chunk (LF; a CR-only file is estimated as one line, and then grows as it loads). */
+function countLineFeeds(chunk: Uint8Array | string): number {
+  let lines = 0;
+  if (typeof chunk === 'string') {
+    for (let i = chunk.indexOf('\n'); i !== -1; i = chunk.indexOf('\n', i + 1)) lines++;
+  } else {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return lines;
 }
 
 /**
@@ -148,9 +162,17 @@ async function readHeader(source: CsvFileSource, keep: boolean): Promise<Sniffed
   } catch {
     fields = [];
   }
-  if (keep) return { source, fields, stream: new ReplayStream(taken, iterator) };
+  let lines = 0;
+  let bytes = 0;
+  for (const chunk of taken) {
+    lines += countLineFeeds(chunk);
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  }
+  // The header read takes the file's first chunk (64 KiB from a stream): its lines per byte, times the size.
+  const estimatedRecords = source.size !== undefined && bytes > 0 && bytes < source.size ? Math.ceil((lines * source.size) / bytes) : 0;
+  if (keep) return { source, fields, stream: new ReplayStream(taken, iterator), estimatedRecords };
   await iterator.return?.();
-  return { source, fields };
+  return { source, fields, estimatedRecords };
 }
 
 /**
@@ -175,8 +197,11 @@ async function sortVerticesFirst(files: readonly CsvFileSource[]): Promise<Sniff
     for (const file of sniffed) file?.stream?.destroy();
     throw error;
   }
-  const isEdge = (f: SniffedFile) => f.fields !== undefined && (f.fields.includes('~from') || f.fields.includes('~to'));
-  return [...sniffed.filter((f) => !isEdge(f)), ...sniffed.filter(isEdge)];
+  return [...sniffed.filter((f) => !isEdgeFile(f)), ...sniffed.filter(isEdgeFile)];
+}
+
+function isEdgeFile(file: SniffedFile): boolean {
+  return file.fields !== undefined && (file.fields.includes('~from') || file.fields.includes('~to'));
 }
 
 /** Ends a stream that will not be read (a Node stream is destroyed; an async iterator returned). */
@@ -199,6 +224,15 @@ export async function loadGremlinCsvFiles(
   const errorLogs: LoadErrorLog[] = [];
   let stopped = false;
   const ordered = await sortVerticesFirst(files);
+  // Room for the whole job up front: the id tables then grow once, not at each file (a rehash
+  // of a million-entry table costs ~50 ms, and there would be one per doubling).
+  let vertexRecords = 0;
+  let edgeRecords = 0;
+  for (const file of ordered) {
+    if (isEdgeFile(file)) edgeRecords += file.estimatedRecords;
+    else vertexRecords += file.estimatedRecords;
+  }
+  if (vertexRecords + edgeRecords > 0) graph.reserve(vertexRecords, edgeRecords);
   // A file whose stream was not kept is opened while the one before it loads, so that the
   // request's latency overlaps work.
   let opening: Promise<AsyncIterable<Uint8Array | string>> | undefined;
@@ -275,9 +309,9 @@ class EndpointCache {
   private lookups = 0;
   private enabled = true;
 
-  /** The number of the vertex with this id, or -1 (a miss is not remembered). */
-  find(graph: PropertyGraph, id: string): number {
-    if (!this.enabled) return graph.findVertex(id);
+  /** The number of the vertex with this id (field `field` of the record), or -1 (a miss is not remembered). */
+  find(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number): number {
+    if (!this.enabled) return spans ? graph.findVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!) : graph.findVertex(id);
     if (++this.lookups === EndpointCache.SAMPLE && this.known.size * 2 > EndpointCache.SAMPLE) {
       this.enabled = false;
       this.known.clear();
@@ -298,7 +332,7 @@ class FileLoader {
   private recordNum = 0;
   private headerDone = false;
   /** The record being handled (the scanner reuses its fields array). */
-  private readonly current: ScannedRecord = { fields: [], count: 0, line: 0 };
+  private readonly current: ScannedRecord = { fields: [], count: 0, line: 0, spans: undefined };
   /** Vertex numbers of the edge ends seen in this file, per side, while they repeat enough to pay. */
   private readonly fromEnds = new EndpointCache();
   private readonly toEnds = new EndpointCache();
@@ -334,47 +368,27 @@ class FileLoader {
   /** Reads the file from its opened stream (the caller opens it, ahead of time). */
   async run(opened: Promise<AsyncIterable<Uint8Array | string>>): Promise<void> {
     const scanner = new CsvRecordScanner({
-      record: (fields, count, line) => this.handle(fields, count, line),
+      record: (fields, count, line, spans) => this.handle(fields, count, line, spans),
       error: (message) => this.handleSyntaxError(message),
     });
     // Not fatal: Neptune loads bytes that are not UTF-8 "as UTF-8 anyway" (replacement characters).
     const decoder = new Utf8ChunkDecoder();
-    let first = true;
     for await (const chunk of await opened) {
-      const text = decoder.decode(chunk);
-      scanner.push(text);
+      scanner.push(decoder.decode(chunk));
       if (this.rejected) return;
-      if (first) {
-        first = false;
-        this.reserveRoom(text, chunk.length);
-      }
     }
     const tail = decoder.end();
     if (tail) scanner.push(tail);
     scanner.end();
   }
 
-  /**
-   * Estimates the file's records from its size and the lines of its first chunk, and has the
-   * graph make room for them: growing tables step by step to millions of elements copies them
-   * again at each step (and each copy of external memory prompts a full garbage collection).
-   */
-  private reserveRoom(firstText: string, firstBytes: number): void {
-    const size = this.file.size;
-    if (this.header === undefined || size === undefined || size <= firstBytes || firstBytes === 0) return;
-    let lines = 0;
-    for (let i = firstText.indexOf('\n'); i !== -1; i = firstText.indexOf('\n', i + 1)) lines++;
-    const estimate = (lines * size) / firstBytes;
-    if (this.header.kind === 'vertex') this.graph.reserve(estimate, 0);
-    else this.graph.reserve(0, estimate);
-  }
-
-  private handle(fields: string[], count: number, line: number): void {
+  private handle(fields: string[], count: number, line: number, spans: FieldSpans | undefined): void {
     if (this.rejected) return;
     const record = this.current;
     record.fields = fields;
     record.count = count;
     record.line = line;
+    record.spans = spans;
     if (!this.headerDone) {
       // TextDecoder drops a UTF-8 BOM; a string chunk may still carry one.
       if (count > 0 && fields[0]!.charCodeAt(0) === 0xfeff) fields[0] = fields[0]!.slice(1);
@@ -497,7 +511,11 @@ class FileLoader {
     if (known < 0) {
       if (labelCell === '' || labelCell.indexOf(';') === -1) {
         // One label: add by number; a handle is made only when there are properties to hold.
-        const added = graph.tryAddVertexRecord(id, labelCell === '' ? 'vertex' : labelCell);
+        const label = labelCell === '' ? 'vertex' : labelCell;
+        const spans = record.spans;
+        const added = spans
+          ? graph.tryAddVertexRecordIn(spans.text, spans.starts[header.idIndex]!, spans.ends[header.idIndex]!, label)
+          : graph.tryAddVertexRecord(id, label);
         if (added >= 0) {
           this.expectNew = true;
           if (count > 0) graph.setNewVertexProperties(graph.vertexAt(added), keys, values, cards, count);
@@ -581,8 +599,9 @@ class FileLoader {
     }
     const label = header.labelIndex >= 0 && fields[header.labelIndex] !== '' ? fields[header.labelIndex]! : 'edge';
     const graph = this.graph;
-    const outV = this.fromEnds.find(graph, from);
-    const inV = this.toEnds.find(graph, to);
+    const spans = record.spans;
+    const outV = this.fromEnds.find(graph, from, spans, header.fromIndex);
+    const inV = this.toEnds.find(graph, to, spans, header.toIndex);
     if (outV < 0 || inV < 0) {
       // Neptune's own wording for this error (load-api-reference-error-logs-examples).
       this.fail(
@@ -596,7 +615,9 @@ class FileLoader {
     const { keys, values, count } = this;
     let existing = this.expectNew ? -1 : graph.findEdge(id);
     if (existing < 0) {
-      const added = graph.tryAddEdgeRecord(id, label, outV, inV);
+      const added = spans
+        ? graph.tryAddEdgeRecordIn(spans.text, spans.starts[header.idIndex]!, spans.ends[header.idIndex]!, label, outV, inV)
+        : graph.tryAddEdgeRecord(id, label, outV, inV);
       if (added >= 0) {
         this.expectNew = true;
         for (let i = 0; i < count; i++) graph.setEdgePropertyAt(added, keys[i]!, values[i]);
