@@ -50,7 +50,17 @@ describe('Gremlin CSV types (Neptune load data format)', () => {
     expect(d('2020-02-29T10:30:15Z')).toBe('2020-02-29T10:30:15.000Z');
     expect(d('2020-02-29T10:30:15.25+02:00')).toBe('2020-02-29T08:30:15.250Z');
     expect(d('2020-02-29T10:30:15-0130')).toBe('2020-02-29T12:00:15.000Z');
-    for (const bad of ['2019-02-29', '2020-13-01', '2020-00-10', '2020-04-31', '20200101', '2020-01-01T25:00', '2020-01-01T10:30:15X', '2020-1-01', 'yesterday']) {
+    // Years before 100 are those years (Date.UTC would read 0050 as 1950), and leap days follow the Gregorian rules.
+    expect(d('0050-03-01')).toBe('0050-03-01T00:00:00.000Z');
+    expect(d('0000-02-29T23:59:59Z')).toBe('0000-02-29T23:59:59.000Z');
+    expect(d('1900-02-28T00:00+01:00')).toBe('1900-02-27T23:00:00.000Z');
+    expect(d('9999-12-31T23:59:59.999Z')).toBe('9999-12-31T23:59:59.999Z');
+    for (let i = 0; i < 2000; i++) {
+      const time = Date.UTC(1600, 0, 1) + i * 7_919_999_993; // every ~92 days, 1600 to ~2100
+      const iso = new Date(time).toISOString();
+      expect(d(iso), iso).toBe(iso);
+    }
+    for (const bad of ['2019-02-29', '1900-02-29', '2020-13-01', '2020-00-10', '2020-04-31', '20200101', '2020-01-01T25:00', '2020-01-01T10:30:15X', '2020-1-01', 'yesterday']) {
       expect(d(bad), bad).toBe('INVALID');
     }
   });

@@ -102,6 +102,18 @@ function digitsAt(text: string, from: number, count: number): number {
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
+ * days_from_civil). Not `Date.UTC`, which reads the years 0-99 as 1900-1999.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+}
+
+/**
  * Neptune's Date forms (ISO-8601): `yyyy-MM-dd`, `yyyy-MM-ddTHH:mm`, `yyyy-MM-ddTHH:mm:ss`,
  * `yyyy-MM-ddTHH:mm:ssZ`; also fractional seconds and `±HH:mm` offsets. Without a zone the
  * time is UTC (Neptune stores dates as epoch milliseconds).
@@ -164,7 +176,7 @@ export function convertDate(text: string): unknown {
     }
   }
   if (pos !== length) return INVALID;
-  const epoch = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  const epoch = daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + (minute - offsetMinutes) * 60_000 + second * 1000 + millis;
   return new Date(epoch);
 }
 
