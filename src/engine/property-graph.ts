@@ -91,13 +91,22 @@ export class Vertex {
   packedFirstId = 0;
   /** Several labels (Neptune's `~label` with `;`), else null: the one label is in the store. */
   multiLabel: string[] | null = null;
+  /** The id, once decoded (see `id`). */
+  private decodedId: ElementId | undefined = undefined;
   constructor(
     /** The store holding the element's data (a cleared graph leaves old handles on the old store). */
     readonly store: ElementStore,
     /** The element's number in the store. */
     readonly index: number,
-    readonly id: ElementId,
   ) {}
+  /**
+   * The id, decoded from the id table the first time it is asked for: a bulk load makes a handle
+   * for every vertex with properties, and decoding each id there was a string per vertex for the
+   * garbage collector to copy, most of them never read.
+   */
+  get id(): ElementId {
+    return (this.decodedId ??= this.store.vertexIds.idAt(this.index));
+  }
   /** One interned label, or several. */
   get label(): string | string[] {
     return this.multiLabel ?? this.store.labels[this.store.vLabel[this.index]!]!;
@@ -300,7 +309,7 @@ export class ElementStore {
   vertexAt(i: number): Vertex {
     const h = this.vHandle.get(i);
     if (h !== undefined) return h;
-    const v = new Vertex(this, i, this.vertexIds.idAt(i));
+    const v = new Vertex(this, i);
     this.vHandle.set(i, v);
     return v;
   }
