@@ -57,6 +57,28 @@ describe('the embedded server client', () => {
   });
 });
 
+describe('the embedded server serving objects (its reads are 1 MiB, see local-s3-server.ts)', () => {
+  it('gives back a multi-MiB object whole and by byte range, and NoSuchKey for a missing key', async () => {
+    const client = createLocalS3Client({ endpoint: server.endpoint });
+    try {
+      const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+      await client.send(new CreateBucketCommand({ Bucket: 'large-get' }));
+      const body = Buffer.alloc(3 * 1024 * 1024 + 17);
+      for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 11)) & 0xff;
+      await client.send(new PutObjectCommand({ Bucket: 'large-get', Key: 'big', Body: body }));
+      const get = async (range?: string) =>
+        Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: 'large-get', Key: 'big', Range: range }))).Body!.transformToByteArray());
+      expect((await get()).equals(body)).toBe(true);
+      // Across the 1 MiB read boundary, and the tail.
+      expect((await get('bytes=1048570-1048585')).equals(body.subarray(1048570, 1048586))).toBe(true);
+      expect((await get(`bytes=${body.length - 5}-`)).equals(body.subarray(body.length - 5))).toBe(true);
+      await expect(client.send(new GetObjectCommand({ Bucket: 'large-get', Key: 'absent' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
 describe('createObjectStore in local mode', () => {
   it('starts its own server on 127.0.0.1, creates the bucket, and stops on close()', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'idgraph-data-'));
