@@ -57,7 +57,7 @@ describe('the embedded server client', () => {
   });
 });
 
-describe('the embedded server serving objects (its reads are 1 MiB, see local-s3-server.ts)', () => {
+describe('the embedded server serving objects (its reads are 256 KiB, see local-s3-server.ts)', () => {
   it('gives back a multi-MiB object whole and by byte range, and NoSuchKey for a missing key', async () => {
     const client = createLocalS3Client({ endpoint: server.endpoint });
     try {
@@ -69,7 +69,7 @@ describe('the embedded server serving objects (its reads are 1 MiB, see local-s3
       const get = async (range?: string) =>
         Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: 'large-get', Key: 'big', Range: range }))).Body!.transformToByteArray());
       expect((await get()).equals(body)).toBe(true);
-      // Across the 1 MiB read boundary, and the tail.
+      // Across a read boundary (256 KiB x 4), and the tail.
       expect((await get('bytes=1048570-1048585')).equals(body.subarray(1048570, 1048586))).toBe(true);
       expect((await get(`bytes=${body.length - 5}-`)).equals(body.subarray(body.length - 5))).toBe(true);
       await expect(client.send(new GetObjectCommand({ Bucket: 'large-get', Key: 'absent' }))).rejects.toMatchObject({ name: 'NoSuchKey' });

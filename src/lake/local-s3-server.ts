@@ -27,13 +27,14 @@ interface S3rverStore {
 type S3ObjectConstructor = new (bucket: string, key: string, content: ReadStream | null, metadata: Record<string, string>) => { range?: { start: number; end: number } };
 
 /** Bytes read from an object's file at a time when serving it. */
-const READ_CHUNK_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 1 << 18;
 
 /**
  * s3rver 3.7.1 serves an object from its file in fs.createReadStream's default 64 KiB reads:
  * each a round trip through libuv's thread pool and a callback on this thread, which is also
  * the thread that parses what it serves when the embedded loader reads the graph files. Reading
- * 1 MiB at a time made the loader ~4 % faster (bench/loader.bench.ts). This is s3rver's own
+ * 256 KiB at a time made the loader ~5 % faster (bench/loader.bench.ts; 1 MiB was no faster, and
+ * each open stream reads that much ahead: the loader keeps up to 32 open). This is s3rver's own
  * FilesystemStore.getObject (lib/stores/filesystem.js) with that one change; a store that does
  * not look like it is left alone.
  */
