@@ -1,6 +1,8 @@
 /**
- * `npm run bench [name...]`: runs every bench/*.bench.ts (or the named ones) one after the other,
- * each in its own Node process so that its peak RSS is its own, and prints their figures.
+ * `npm run bench [name...] [-- --option ...]`: runs every bench/*.bench.ts (or the named ones) one
+ * after the other, each in its own Node process so that its peak RSS is its own, and prints their
+ * figures. Arguments from the first one starting with `--` on are handed to each bench (e.g.
+ * `npm run bench loader -- --synthetic --records 2000000`).
  * Benchmarks print rates and ratios; none of them fails a build on time (that is not a test).
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('--'));
+const wanted = firstOption < 0 ? args : args.slice(0, firstOption);
+const options = firstOption < 0 ? [] : args.slice(firstOption);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
@@ -21,7 +26,7 @@ if (files.length === 0) {
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file.replace('.bench.ts', '')} ===`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, file)], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, file), ...options], {
     stdio: 'inherit',
     cwd: join(here, '..'),
   });
