@@ -180,7 +180,7 @@ export class IdTable {
 
   /** The index of this id, or -1. */
   find(id: ElementId): number {
-    const slot = this.findSlot(id, this.hashOf(id));
+    const slot = this.probe(this.hashOf(id), id, undefined, 0, 0);
     return slot < 0 ? -1 : this.slots[slot]! - 1;
   }
 
@@ -191,25 +191,9 @@ export class IdTable {
   add(id: ElementId): number {
     const hash = this.hashOf(id);
     if ((this.live + this.tombstones + 1) * 4 > this.slots.length) this.resize();
-    const slots = this.slots;
-    const mask = slots.length - 2;
-    let i = (hash << 1) & mask;
-    let insertAt = -1;
-    for (;;) {
-      const s = slots[i]!;
-      if (s === EMPTY) break;
-      if (s === TOMBSTONE) {
-        if (insertAt < 0) insertAt = i;
-      } else if (slots[i + 1] === hash && this.holds(s - 1, id)) return -s;
-      i = (i + 2) & mask;
-    }
-    if (insertAt < 0) insertAt = i;
-    else this.tombstones--;
-    const index = this.append(id);
-    slots[insertAt] = index + 1;
-    slots[insertAt + 1] = hash;
-    this.live++;
-    return index;
+    const slot = this.probe(hash, id, undefined, 0, 0);
+    if (slot >= 0) return -this.slots[slot]!;
+    return this.place(-1 - slot, this.append(id), hash);
   }
 
   /**
@@ -221,15 +205,8 @@ export class IdTable {
   findIn(text: string, start: number, end: number): number {
     const hash = hashWordsOfChars(text, start, end);
     if (hash !== hash) return this.find(text.slice(start, end));
-    const slots = this.slots;
-    const mask = slots.length - 2;
-    let i = (hash << 1) & mask;
-    for (;;) {
-      const s = slots[i]!;
-      if (s === EMPTY) return -1;
-      if (s !== TOMBSTONE && slots[i + 1] === hash && this.holdsChars(s - 1, text, start, end)) return s - 1;
-      i = (i + 2) & mask;
-    }
+    const slot = this.probe(hash, '', text, start, end);
+    return slot < 0 ? -1 : this.slots[slot]! - 1;
   }
 
   /** add(text.slice(start, end)) without making that string (see findIn). */
@@ -237,30 +214,47 @@ export class IdTable {
     const hash = hashWordsOfChars(text, start, end);
     if (hash !== hash) return this.add(text.slice(start, end));
     if ((this.live + this.tombstones + 1) * 4 > this.slots.length) this.resize();
+    const slot = this.probe(hash, '', text, start, end);
+    if (slot >= 0) return -this.slots[slot]!;
+    return this.place(-1 - slot, this.appendChars(text, start, end), hash);
+  }
+
+  /**
+   * Looks for an id along `hash`'s probe sequence: the span `text.slice(start, end)` (an ASCII
+   * string) when `text` is given, else `id`, which hashOf has just seen. Returns the slot holding
+   * it (an even index into `slots`), or `-1 - ` the slot where it would be added (the first
+   * tombstone on the way, else the empty slot that ended the search).
+   */
+  private probe(hash: number, id: ElementId, text: string | undefined, start: number, end: number): number {
     const slots = this.slots;
     const mask = slots.length - 2;
     let i = (hash << 1) & mask;
     let insertAt = -1;
     for (;;) {
       const s = slots[i]!;
-      if (s === EMPTY) break;
+      if (s === EMPTY) return -1 - (insertAt < 0 ? i : insertAt);
       if (s === TOMBSTONE) {
         if (insertAt < 0) insertAt = i;
-      } else if (slots[i + 1] === hash && this.holdsChars(s - 1, text, start, end)) return -s;
+      } else if (slots[i + 1] === hash && (text === undefined ? this.holds(s - 1, id) : this.holdsChars(s - 1, text, start, end))) {
+        return i;
+      }
       i = (i + 2) & mask;
     }
-    if (insertAt < 0) insertAt = i;
-    else this.tombstones--;
-    const index = this.appendChars(text, start, end);
-    slots[insertAt] = index + 1;
-    slots[insertAt + 1] = hash;
+  }
+
+  /** Puts the index just appended in slot `slot` (found free by probe) and returns it. */
+  private place(slot: number, index: number, hash: number): number {
+    const slots = this.slots;
+    if (slots[slot] === TOMBSTONE) this.tombstones--;
+    slots[slot] = index + 1;
+    slots[slot + 1] = hash;
     this.live++;
     return index;
   }
 
   /** Removes this id; returns the index it had, or -1 when absent. */
   delete(id: ElementId): number {
-    const slot = this.findSlot(id, this.hashOf(id));
+    const slot = this.probe(this.hashOf(id), id, undefined, 0, 0);
     if (slot < 0) return -1;
     const index = this.slots[slot]! - 1;
     this.slots[slot] = TOMBSTONE;
@@ -379,19 +373,6 @@ export class IdTable {
     this.lastId = id;
     this.lastHash = hash;
     return hash;
-  }
-
-  /** The slot (an even index into `slots`) holding this id, or -1. */
-  private findSlot(id: ElementId, hash: number): number {
-    const slots = this.slots;
-    const mask = slots.length - 2;
-    let i = (hash << 1) & mask;
-    for (;;) {
-      const s = slots[i]!;
-      if (s === EMPTY) return -1;
-      if (s !== TOMBSTONE && slots[i + 1] === hash && this.holds(s - 1, id)) return i;
-      i = (i + 2) & mask;
-    }
   }
 
   /** Rebuilds the slots without tombstones, at least twice as many as live ids (grown by doubling: load 25-50 %). */
