@@ -41,28 +41,31 @@ testObjectStore('local s3rver', async (options) => {
   return createS3ObjectStore({ client, bucket, name: 'local-s3', partSize: 5 * 1024 * 1024 });
 });
 
+/** Runs `use` with a client of the embedded server and a new bucket of that name. */
+async function withBucket(bucket: string, use: (client: ReturnType<typeof clientFor>) => Promise<void>): Promise<void> {
+  const client = clientFor(server.endpoint);
+  try {
+    const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await use(client);
+  } finally {
+    client.destroy();
+  }
+}
+
 describe('the embedded server client', () => {
-  it('stores a raw PutObject with a stream body byte-identical (no aws-chunked framing)', async () => {
-    const client = createLocalS3Client({ endpoint: server.endpoint });
-    try {
-      const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
-      await client.send(new CreateBucketCommand({ Bucket: 'raw-put' }));
+  it('stores a raw PutObject with a stream body byte-identical (no aws-chunked framing)', () =>
+    withBucket('raw-put', async (client) => {
       const body = Buffer.from('hello world, streamed\n"a",b\r\n');
       await client.send(new PutObjectCommand({ Bucket: 'raw-put', Key: 'k', Body: Readable.from([body]), ContentLength: body.length }));
       const stored = await (await client.send(new GetObjectCommand({ Bucket: 'raw-put', Key: 'k' }))).Body!.transformToByteArray();
       expect(Buffer.from(stored).equals(body)).toBe(true);
-    } finally {
-      client.destroy();
-    }
-  });
+    }));
 });
 
 describe('the embedded server serving objects (its reads are 256 KiB, see local-s3-server.ts)', () => {
-  it('gives back a multi-MiB object whole and by byte range, and NoSuchKey for a missing key', async () => {
-    const client = createLocalS3Client({ endpoint: server.endpoint });
-    try {
-      const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
-      await client.send(new CreateBucketCommand({ Bucket: 'large-get' }));
+  it('gives back a multi-MiB object whole and by byte range, and NoSuchKey for a missing key', () =>
+    withBucket('large-get', async (client) => {
       const body = Buffer.alloc(3 * 1024 * 1024 + 17);
       for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 11)) & 0xff;
       await client.send(new PutObjectCommand({ Bucket: 'large-get', Key: 'big', Body: body }));
@@ -73,10 +76,7 @@ describe('the embedded server serving objects (its reads are 256 KiB, see local-
       expect((await get('bytes=1048570-1048585')).equals(body.subarray(1048570, 1048586))).toBe(true);
       expect((await get(`bytes=${body.length - 5}-`)).equals(body.subarray(body.length - 5))).toBe(true);
       await expect(client.send(new GetObjectCommand({ Bucket: 'large-get', Key: 'absent' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
-    } finally {
-      client.destroy();
-    }
-  });
+    }));
 });
 
 describe('createObjectStore in local mode', () => {
