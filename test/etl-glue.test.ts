@@ -18,7 +18,7 @@ import {
   runGlueTransform,
 } from '../src/etl/index.js';
 import { sourceKey } from '../src/lake/dataset-layout.js';
-import { FIXTURES, startEtlTestKit, uploadSourceFolder, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
+import { FIXTURES, startEtlTestKit, startGoldenEtlTestKit, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -106,9 +106,8 @@ describe('the Glue job script', () => {
   let kit: EtlTestKit;
   let scratch: string;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
+    kit = await startGoldenEtlTestKit();
     scratch = await mkdtemp(join(tmpdir(), 'idgraph-glue-test-'));
-    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
     // A batch with first-party data only.
     await kit.store.putFile(sourceKey('first_party', 'first_party_data_inc.csv', '20260102_030405'), join(FIXTURES, 'sources', 'first_party.csv'));
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/csv/csv-parser.js';
 import { sourceKey } from '../src/lake/dataset-layout.js';
 import { GRAPH_MODEL, formatTransformReport, runLocalTransform } from '../src/etl/index.js';
-import { FIXTURES, makeSourceTable, readTree, startEtlTestKit, uploadSourceFolder, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
+import { FIXTURES, makeSourceTable, readTree, startGoldenEtlTestKit, uploadSourceFolder, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
 
 const PREFIX = 'datasets/graph/initial/';
 
@@ -23,8 +23,7 @@ async function readExpected(): Promise<Record<string, string>> {
 describe('runLocalTransform on the hand-written golden dataset', () => {
   let kit: EtlTestKit;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
-    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+    kit = await startGoldenEtlTestKit();
   });
   afterAll(async () => kit?.close());
 
@@ -80,9 +79,8 @@ describe('runLocalTransform on a hand-written incremental batch', () => {
   let kit: EtlTestKit;
   let scratch: string;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
+    kit = await startGoldenEtlTestKit();
     scratch = await mkdtemp(join(tmpdir(), 'idgraph-etl-inc-'));
-    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
   });
   afterAll(async () => {
     await kit?.close();
@@ -125,9 +123,8 @@ describe('runLocalTransform on bad input', () => {
   let before: Record<string, string>;
   let scratch: string;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
+    kit = await startGoldenEtlTestKit();
     scratch = await mkdtemp(join(tmpdir(), 'idgraph-etl-bad-'));
-    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
     await runLocalTransform({ store: kit.store, catalog: kit.catalog });
     before = await readTree(kit.store, PREFIX);
   });
@@ -282,8 +279,7 @@ describe('runLocalTransform on bad input', () => {
 describe('runLocalTransform into an empty prefix', () => {
   let kit: EtlTestKit;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
-    await uploadSourceFolder(kit.store, join(FIXTURES, 'sources'));
+    kit = await startGoldenEtlTestKit();
   });
   afterAll(async () => kit?.close());
 
