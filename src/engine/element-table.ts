@@ -14,11 +14,11 @@
  * into one growing buffer (a number id as its 8 bytes), with a start offset per index. Millions
  * of id strings held in an array cost ~64 bytes each and were most of what the collector marked
  * and copied during a bulk load; copied into the buffer, the caller's strings die young, and an
- * id is decoded again only when a handle is made for its element.
+ * id is decoded again (`idAt`) only when something reads it.
  *
  * Keys compare as a `Map` compares them (SameValueZero: `1` and `'1'` differ, `0` and `-0` are
- * one key). Indexes are never reused: a removed id keeps its index and its entry in `ids` (the
- * graph marks the element removed), so that an index held by an element handle stays valid.
+ * one key). Indexes are never reused: a removed id keeps its index and its bytes (the graph
+ * marks the element removed), so that an index held by an element handle stays valid.
  */
 import type { ElementId } from './property-graph.js';
 
@@ -266,30 +266,17 @@ export class IdTable {
 
   /** Stores the id's bytes (for a string: already at the tail, from hashOf) under the next index. */
   private append(id: ElementId): number {
-    const index = this.count;
-    if (index + 1 >= this.starts.length) this.growIndexArrays(this.starts.length * 2);
     if (typeof id === 'number') {
       this.reserveBytes(8);
       this.bytes.writeDoubleLE(id, this.used);
-      this.used += 8;
-      this.starts[index] += KIND_NUMBER;
-    } else if (this.lastAscii) {
-      return this.appendChars(id, 0, id.length);
-    } else {
-      this.used += this.lastLength;
-      this.starts[index] += KIND_UTF8;
+      return this.endEntry(8, KIND_NUMBER);
     }
-    // The tail holds this id now, not a scratch copy: hash again before comparing anything.
-    this.lastId = undefined;
-    this.starts[index + 1] = this.used * 4;
-    this.count = index + 1;
-    return index;
+    if (this.lastAscii) return this.appendChars(id, 0, id.length);
+    return this.endEntry(this.lastLength, KIND_UTF8);
   }
 
   /** Stores `text.slice(start, end)`, known to be ASCII, under the next index. */
   private appendChars(text: string, start: number, end: number): number {
-    const index = this.count;
-    if (index + 1 >= this.starts.length) this.growIndexArrays(this.starts.length * 2);
     const length = end - start;
     this.reserveBytes(length);
     const bytes = this.bytes;
@@ -299,8 +286,16 @@ export class IdTable {
     } else {
       bytes.write(start === 0 && end === text.length ? text : text.slice(start, end), tail, length, 'latin1');
     }
+    return this.endEntry(length, KIND_ASCII);
+  }
+
+  /** Gives the `length` bytes just written at the tail the next index, as ids of `kind`. */
+  private endEntry(length: number, kind: number): number {
+    const index = this.count;
+    if (index + 1 >= this.starts.length) this.growIndexArrays(this.starts.length * 2);
     this.used += length;
-    this.starts[index] += KIND_ASCII;
+    this.starts[index] += kind;
+    // The tail holds this id now, not a scratch copy: hash again before comparing anything.
     this.lastId = undefined;
     this.starts[index + 1] = this.used * 4;
     this.count = index + 1;
