@@ -646,6 +646,10 @@ export class PropertyGraph {
     return new InvalidInputError(kitMessage(BACKEND, `addVertex: a vertex with id ${JSON.stringify(id)} already exists`));
   }
 
+  private duplicateEdge(id: ElementId): InvalidInputError {
+    return new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(id)} already exists`));
+  }
+
   private noteNumericId(id: ElementId): void {
     if (typeof id === 'number' && id >= this.nextNumericId) this.nextNumericId = Math.floor(id) + 1;
   }
@@ -654,7 +658,7 @@ export class PropertyGraph {
   addEdge(id: ElementId | undefined, label: string, outV: Vertex, inV: Vertex): Edge {
     if (outV.removed || inV.removed) {
       if (id !== undefined && this.store.edgeIds.find(id) >= 0) {
-        throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(id)} already exists`));
+        throw this.duplicateEdge(id);
       }
       throw new NotFoundError(kitMessage(BACKEND, `addEdge: vertex ${JSON.stringify((outV.removed ? outV : inV).id)} was removed`));
     }
@@ -665,7 +669,7 @@ export class PropertyGraph {
   addEdgeRecord(id: ElementId | undefined, label: string, outV: number, inV: number): number {
     const edgeId = id ?? this.generateId();
     const e = this.tryAddEdgeRecord(edgeId, label, outV, inV);
-    if (e < 0) throw new InvalidInputError(kitMessage(BACKEND, `addEdge: an edge with id ${JSON.stringify(edgeId)} already exists`));
+    if (e < 0) throw this.duplicateEdge(edgeId);
     return e;
   }
 
@@ -800,14 +804,19 @@ export class PropertyGraph {
       for (let i = 0; i < count; i++) this.setVertexProperty(v, keys[i]!, values[i], cardinalities[i]);
       return;
     }
+    this.pack(v, keys, values, count, this.nextPropertyId);
+    this.nextPropertyId += count;
+  }
+
+  /** Gives vertex `v` its first `count` properties packed (see Vertex.packed), with the ids `firstId`, `firstId + 1` ... */
+  private pack(v: Vertex, keys: readonly string[], values: readonly unknown[], count: number, firstId: number): void {
     const packed = new Array<unknown>(count * 2);
     for (let i = 0; i < count; i++) {
       packed[2 * i] = this.intern(keys[i]!);
       packed[2 * i + 1] = values[i];
     }
-    v.packedFirstId = this.nextPropertyId;
-    this.nextPropertyId += count;
     v.packed = packed;
+    v.packedFirstId = firstId;
     if (this.vertexValueIndex.size > 0) for (let i = 0; i < count; i++) this.indexValue(v, packed[2 * i] as string, values[i]);
     this.version++;
   }
@@ -1020,16 +1029,8 @@ export class PropertyGraph {
       for (let k = 0; k < count; k++) this.setVertexProperty(v, keys[k]!, values[k], 'list', metas[k], ids[k]);
       return;
     }
-    const packed = new Array<unknown>(count * 2);
-    for (let k = 0; k < count; k++) {
-      packed[2 * k] = this.intern(keys[k]!);
-      packed[2 * k + 1] = values[k];
-    }
-    v.packed = packed;
-    v.packedFirstId = ids[0] as number;
+    this.pack(v, keys, values, count, ids[0] as number);
     this.notePropertyId((ids[0] as number) + count - 1);
-    if (this.vertexValueIndex.size > 0) for (let k = 0; k < count; k++) this.indexValue(v, packed[2 * k] as string, values[k]);
-    this.version++;
   }
 
   /** Property ids given from outside (a snapshot) keep generated ones from reusing them. */
@@ -1044,35 +1045,31 @@ export class PropertyGraph {
 
   /** Vertices having a label (index lookup). */
   *verticesWithLabel(label: string): Generator<Vertex> {
-    const index = this.vertexLabelIndex();
-    const code = this.labelCodes.get(label);
-    if (code === undefined) return;
-    const list = index[code];
+    const list = this.listUnder(this.vertexLabelIndex(), label);
     if (!list) return;
+    const { items, length } = list;
     const s = this.store;
-    const items = list.items;
-    const n = list.length;
-    for (let k = 0; k < n; k++) if (s.vRemoved[items[k]!] === 0) yield s.vertexAt(items[k]!);
+    for (let k = 0; k < length; k++) if (s.vRemoved[items[k]!] === 0) yield s.vertexAt(items[k]!);
   }
 
   /** Number of vertices having a label. */
   countVerticesWithLabel(label: string): number {
-    const index = this.vertexLabelIndex();
-    const code = this.labelCodes.get(label);
-    return code === undefined ? 0 : (index[code]?.size ?? 0);
+    return this.listUnder(this.vertexLabelIndex(), label)?.size ?? 0;
   }
 
   /** Edges having a label (index lookup). */
   *edgesWithLabel(label: string): Generator<Edge> {
-    const index = this.edgeLabelIndex();
-    const code = this.labelCodes.get(label);
-    if (code === undefined) return;
-    const list = index[code];
+    const list = this.listUnder(this.edgeLabelIndex(), label);
     if (!list) return;
+    const { items, length } = list;
     const s = this.store;
-    const items = list.items;
-    const n = list.length;
-    for (let k = 0; k < n; k++) if (s.eRemoved[items[k]!] === 0) yield s.edgeAt(items[k]!);
+    for (let k = 0; k < length; k++) if (s.eRemoved[items[k]!] === 0) yield s.edgeAt(items[k]!);
+  }
+
+  /** What a label index lists under `label` (removed elements included), if anything. */
+  private listUnder(index: IndexList[], label: string): IndexList | undefined {
+    const code = this.labelCodes.get(label);
+    return code === undefined ? undefined : index[code];
   }
 
   /**
