@@ -117,16 +117,12 @@ export class CsvRecordScanner {
             // The next comma is remembered across lines, so a line without one (a one-column
             // file) does not send indexOf scanning through the rest of the chunk each time.
             if (nextComma !== -1 && nextComma < start) nextComma = text.indexOf(',', start);
-            if (nextComma === -1 || nextComma >= lineEnd) {
-              starts[count] = start;
-              ends[count] = lineEnd;
-              fields[count++] = text.slice(start, lineEnd);
-              break;
-            }
+            const end = nextComma === -1 || nextComma >= lineEnd ? lineEnd : nextComma;
             starts[count] = start;
-            ends[count] = nextComma;
-            fields[count++] = text.slice(start, nextComma);
-            start = nextComma + 1;
+            ends[count] = end;
+            fields[count++] = text.slice(start, end);
+            if (end === lineEnd) break;
+            start = end + 1;
           }
           sink.record(fields, count, line, spans);
         }

@@ -296,6 +296,11 @@ export async function loadGremlinCsvFiles(
   };
 }
 
+/** The number of the vertex whose id is `id`, field `field` of a record: read by span when the scanner gave spans (IdTable.findIn). */
+function findVertexOf(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number): number {
+  return spans ? graph.findVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!) : graph.findVertex(id);
+}
+
 /**
  * Vertex numbers of one side's edge ends, remembered while they repeat: in many edge files one
  * side is a handful of vertices (a user's city, a product, a user agent), and a small Map finds
@@ -311,15 +316,15 @@ class EndpointCache {
 
   /** The number of the vertex with this id (field `field` of the record), or -1 (a miss is not remembered). */
   find(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number): number {
-    if (!this.enabled) return spans ? graph.findVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!) : graph.findVertex(id);
+    if (!this.enabled) return findVertexOf(graph, id, spans, field);
     if (++this.lookups === EndpointCache.SAMPLE && this.known.size * 2 > EndpointCache.SAMPLE) {
       this.enabled = false;
       this.known.clear();
-      return graph.findVertex(id);
+      return findVertexOf(graph, id, spans, field);
     }
     const cached = this.known.get(id);
     if (cached !== undefined) return cached;
-    const v = graph.findVertex(id);
+    const v = findVertexOf(graph, id, spans, field);
     if (v >= 0 && this.known.size < EndpointCache.LIMIT) this.known.set(id, v);
     return v;
   }
