@@ -345,7 +345,6 @@ function readFully(fd: number, buf: Buffer, length: number): number {
   return off;
 }
 
-
 /** Reads a vertex entry; returns the vertex's number. */
 function readVertex(r: SnapshotReader, graph: PropertyGraph): number {
   const id = r.value() as ElementId;
