@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdTable } from '../src/engine/element-table.js';
+import { IdTable, hashAsciiId } from '../src/engine/element-table.js';
 
 describe('IdTable', () => {
   it('keeps ids apart as a Map does (SameValueZero)', () => {
@@ -111,6 +111,36 @@ describe('IdTable.findIn and addIn (an id read out of a longer text)', () => {
     expect(table.findIn('id:1', 0, 3)).toBe(-1);
     expect(table.findIn(',,', 1, 1)).toBe(-1);
     expect(table.length).toBe(ids.length);
+  });
+
+  it('tells apart ids of one length and one hash by their bytes, whole words and the tail alike', () => {
+    // Two ids of `length` characters with the same hash, found by trying ids until two collide
+    // (~100,000 tries: ids that count up collide far later, so they are scrambled).
+    const collide = (length: number): [string, string] => {
+      const seen = new Map<number, string>();
+      let x = 1;
+      for (let i = 0; ; i++) {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        const id = `k${x.toString(36)}${i.toString(36)}`.padEnd(length, '_').slice(0, length);
+        const other = seen.get(hashAsciiId(id));
+        if (other !== undefined && other !== id) return [other, id];
+        seen.set(hashAsciiId(id), id);
+      }
+    };
+    for (const length of [11, 16]) {
+      const [a, b] = collide(length);
+      expect([a.length, b.length, hashAsciiId(a)]).toEqual([length, length, hashAsciiId(b)]);
+      const table = new IdTable();
+      expect(table.addIn(`,${a},`, 1, 1 + length)).toBe(0);
+      // Same hash and length: only the comparison of the bytes keeps b out, and then finds it.
+      expect(table.findIn(`,${b},`, 1, 1 + length)).toBe(-1);
+      expect(table.find(b)).toBe(-1);
+      expect(table.add(b)).toBe(1);
+      expect(table.findIn(`,${a},`, 1, 1 + length)).toBe(0);
+      expect(table.findIn(`,${b},`, 1, 1 + length)).toBe(1);
+      expect(table.find(a)).toBe(0);
+      expect([table.idAt(0), table.idAt(1)]).toEqual([a, b]);
+    }
   });
 
   it('keeps a span apart from a number id and from a UTF-8 id of other bytes', () => {

@@ -1,7 +1,7 @@
 /**
  * The id → index table of the property graph: an open-addressing hash table over typed arrays,
- * with the ids kept in one array in insertion order. An element's index is its position in that
- * array; the graph keeps everything else about the element in typed arrays at that index.
+ * with the ids kept in one buffer in insertion order. An element's index is its position in that
+ * order; the graph keeps everything else about the element in typed arrays at that index.
  *
  * Why not a `Map`: a bulk load adds millions of elements, and V8's `Map` pays ~0.6 µs per `set`
  * once it holds a million entries (its ordered hash table is reallocated and copied as it grows,
@@ -11,7 +11,7 @@
  * keys: about twice as fast to fill.
  *
  * The ids themselves are not kept as JavaScript strings either: their UTF-8 bytes go back to back
- * into one growing buffer (a number id as its 8 bytes), with a start offset per index. Millions
+ * into one growing buffer (a number id as its 8 bytes), each after its index and length. Millions
  * of id strings held in an array cost ~64 bytes each and were most of what the collector marked
  * and copied during a bulk load; copied into the buffer, the caller's strings die young, and an
  * id is decoded again (`idAt`) only when something reads it.
@@ -81,6 +81,11 @@ function hashWordsOfChars(text: string, start: number, end: number): number {
   return finalise(Math.imul(h ^ last, 16777619) ^ (end - start));
 }
 
+/** The table's hash of an ASCII id (exported for tests that need two ids with one hash). */
+export function hashAsciiId(id: string): number {
+  return hashWordsOfChars(id, 0, id.length);
+}
+
 /** The same hash over `length` bytes from `start`. */
 function hashWordsOfBytes(bytes: Uint8Array, start: number, length: number): number {
   let h = 0x811c9dc5 | 0;
@@ -112,31 +117,40 @@ const KIND_ASCII = 0;
 const KIND_UTF8 = 1;
 const KIND_NUMBER = 2;
 
+/** Bytes in front of each id in the buffer: its index, then its byte length times 4 plus its kind (two int32s). */
+const HEADER = 8;
+
 /** An id → index table in insertion order (see the file comment). */
 export class IdTable {
   /**
-   * Open-addressing slots as pairs `[entry, hash]`: entry is EMPTY, TOMBSTONE or 1 + the
-   * element's index. The hash sits beside the entry so that a probe reads one cache line
-   * (comparing against a separate hash array cost a cache miss per probe).
+   * Open-addressing slots as pairs `[entry, hash]`: entry is EMPTY, TOMBSTONE or 1 + where the
+   * id's entry starts in the buffer, in int32 words. The hash sits beside the entry so that a
+   * probe reads one cache line (comparing against a separate hash array cost a cache miss per
+   * probe).
    */
   private slots = new Int32Array(MIN_CAPACITY * 2);
-  /** The ids' bytes, back to back. */
-  private bytes = Buffer.allocUnsafe(1 << 16);
-  private used = 0;
   /**
-   * Per index: where its id starts in `bytes`, times 4, plus its kind (one array, not two: a
-   * lookup that finds an id touches one cache line less); the next index's start is where it ends.
+   * The entries, back to back, each at a multiple of 4 bytes: the index and the length-and-kind
+   * word (HEADER), then the id's bytes. A lookup that finds an id reads its index, its length
+   * and its bytes in one place: one cache miss after the slot's, where a separate array of
+   * starts per index cost another. `words` views the same memory as int32s.
    */
-  private starts = new Float64Array(MIN_CAPACITY + 1);
+  private bytes = Buffer.from(new ArrayBuffer(1 << 16));
+  private words = new Int32Array(this.bytes.buffer);
+  /** Bytes in use (a multiple of 4). */
+  private used = 0;
+  /** Per index: where its entry starts, in words (what idAt reads). */
+  private entries = new Int32Array(MIN_CAPACITY);
   private count = 0;
   private live = 0;
   private tombstones = 0;
   /**
    * The last id hashed and its hash. An ASCII id (`lastAscii`) is compared with stored ids
-   * character by character and encoded only when added. Any other string id is encoded at the
-   * buffer's tail (natively) and hashed over those bytes: that copy is compared against stored
-   * ids and, when the id is added, kept; `lastLength` is its byte length, valid until something
-   * is appended. The loader asks for an id, then adds it: one hash serves both.
+   * character by character and encoded only when added. Any other string id is encoded past the
+   * buffer's tail, where its entry would go (natively), and hashed over those bytes: that copy is
+   * compared against stored ids and, when the id is added, kept; `lastLength` is its byte
+   * length, valid until something is appended. The loader asks for an id, then adds it: one
+   * hash serves both.
    */
   private lastId: ElementId | undefined;
   private lastHash = 0;
@@ -160,28 +174,28 @@ export class IdTable {
 
   /**
    * Makes room for `count` ids in all (an estimate is fine): adding them then neither rehashes
-   * the slots nor copies the index arrays, each of which costs a pass over the table.
+   * the slots nor copies the index array, each of which costs a pass over the table.
    */
   reserve(count: number): void {
     if ((count + 1) * 2 > this.capacity) this.rehash(this.capacityFor(count));
-    if (count + 1 >= this.starts.length) this.growIndexArrays(count + 2);
+    if (count > this.entries.length) this.growEntries(count);
   }
 
   /** The id of an index (removed ones included): decoded from the buffer, a new string each call. */
   idAt(index: number): ElementId {
-    const mark = this.starts[index]!;
-    const start = Math.floor(mark / 4);
-    const kind = mark - start * 4;
-    const end = Math.floor(this.starts[index + 1]! / 4);
-    if (kind === KIND_ASCII) return this.bytes.toString('latin1', start, end);
-    if (kind === KIND_UTF8) return this.bytes.toString('utf8', start, end);
+    const entry = this.entries[index]!;
+    const lengthKind = this.words[entry + 1]!;
+    const start = (entry << 2) + HEADER;
+    const kind = lengthKind & 3;
+    if (kind === KIND_ASCII) return this.bytes.toString('latin1', start, start + (lengthKind >>> 2));
+    if (kind === KIND_UTF8) return this.bytes.toString('utf8', start, start + (lengthKind >>> 2));
     return this.bytes.readDoubleLE(start);
   }
 
   /** The index of this id, or -1. */
   find(id: ElementId): number {
     const slot = this.probe(this.hashOf(id), id, undefined, 0, 0);
-    return slot < 0 ? -1 : this.slots[slot]! - 1;
+    return slot < 0 ? -1 : this.words[this.slots[slot]! - 1]!;
   }
 
   /**
@@ -192,7 +206,7 @@ export class IdTable {
     const hash = this.hashOf(id);
     if ((this.live + this.tombstones + 1) * 4 > this.slots.length) this.resize();
     const slot = this.probe(hash, id, undefined, 0, 0);
-    if (slot >= 0) return -this.slots[slot]!;
+    if (slot >= 0) return -1 - this.words[this.slots[slot]! - 1]!;
     return this.place(-1 - slot, this.append(id), hash);
   }
 
@@ -206,7 +220,7 @@ export class IdTable {
     const hash = hashWordsOfChars(text, start, end);
     if (hash !== hash) return this.find(text.slice(start, end));
     const slot = this.probe(hash, '', text, start, end);
-    return slot < 0 ? -1 : this.slots[slot]! - 1;
+    return slot < 0 ? -1 : this.words[this.slots[slot]! - 1]!;
   }
 
   /** add(text.slice(start, end)) without making that string (see findIn). */
@@ -215,7 +229,7 @@ export class IdTable {
     if (hash !== hash) return this.add(text.slice(start, end));
     if ((this.live + this.tombstones + 1) * 4 > this.slots.length) this.resize();
     const slot = this.probe(hash, '', text, start, end);
-    if (slot >= 0) return -this.slots[slot]!;
+    if (slot >= 0) return -1 - this.words[this.slots[slot]! - 1]!;
     return this.place(-1 - slot, this.appendChars(text, start, end), hash);
   }
 
@@ -242,11 +256,11 @@ export class IdTable {
     }
   }
 
-  /** Puts the index just appended in slot `slot` (found free by probe) and returns it. */
+  /** Puts the entry of the index just appended in slot `slot` (found free by probe) and returns the index. */
   private place(slot: number, index: number, hash: number): number {
     const slots = this.slots;
     if (slots[slot] === TOMBSTONE) this.tombstones--;
-    slots[slot] = index + 1;
+    slots[slot] = this.entries[index]! + 1;
     slots[slot + 1] = hash;
     this.live++;
     return index;
@@ -256,7 +270,7 @@ export class IdTable {
   delete(id: ElementId): number {
     const slot = this.probe(this.hashOf(id), id, undefined, 0, 0);
     if (slot < 0) return -1;
-    const index = this.slots[slot]! - 1;
+    const index = this.words[this.slots[slot]! - 1]!;
     this.slots[slot] = TOMBSTONE;
     this.tombstones++;
     // The id's bytes stay: a handle made later for the removed element still shows its id.
@@ -264,11 +278,11 @@ export class IdTable {
     return index;
   }
 
-  /** Stores the id's bytes (for a string: already at the tail, from hashOf) under the next index. */
+  /** Stores the id's bytes (for a string that is not ASCII: already past the tail, from hashOf) under the next index. */
   private append(id: ElementId): number {
     if (typeof id === 'number') {
-      this.reserveBytes(8);
-      this.bytes.writeDoubleLE(id, this.used);
+      this.reserveBytes(HEADER + 8);
+      this.bytes.writeDoubleLE(id, this.used + HEADER);
       return this.endEntry(8, KIND_NUMBER);
     }
     if (this.lastAscii) return this.appendChars(id, 0, id.length);
@@ -278,74 +292,82 @@ export class IdTable {
   /** Stores `text.slice(start, end)`, known to be ASCII, under the next index. */
   private appendChars(text: string, start: number, end: number): number {
     const length = end - start;
-    this.reserveBytes(length);
+    this.reserveBytes(HEADER + length);
     const bytes = this.bytes;
-    const tail = this.used;
+    const at = this.used + HEADER;
     if (length <= SHORT_ID) {
-      for (let k = 0; k < length; k++) bytes[tail + k] = text.charCodeAt(start + k);
+      for (let k = 0; k < length; k++) bytes[at + k] = text.charCodeAt(start + k);
     } else {
-      bytes.write(start === 0 && end === text.length ? text : text.slice(start, end), tail, length, 'latin1');
+      bytes.write(start === 0 && end === text.length ? text : text.slice(start, end), at, length, 'latin1');
     }
     return this.endEntry(length, KIND_ASCII);
   }
 
-  /** Gives the `length` bytes just written at the tail the next index, as ids of `kind`. */
+  /** Gives the `length` bytes just written past the tail's header the next index, as ids of `kind`. */
   private endEntry(length: number, kind: number): number {
     const index = this.count;
-    if (index + 1 >= this.starts.length) this.growIndexArrays(this.starts.length * 2);
-    this.used += length;
-    this.starts[index] += kind;
+    if (index >= this.entries.length) this.growEntries(this.entries.length * 2);
+    const entry = this.used >> 2;
+    this.words[entry] = index;
+    this.words[entry + 1] = (length << 2) | kind;
+    this.entries[index] = entry;
+    // The next entry starts at a multiple of 4 bytes, so that its header reads as int32 words.
+    this.used += (HEADER + length + 3) & ~3;
     // The tail holds this id now, not a scratch copy: hash again before comparing anything.
     this.lastId = undefined;
-    this.starts[index + 1] = this.used * 4;
     this.count = index + 1;
     return index;
   }
 
-  private growIndexArrays(length: number): void {
-    const starts = new Float64Array(length);
-    starts.set(this.starts);
-    this.starts = starts;
+  private growEntries(length: number): void {
+    const entries = new Int32Array(length);
+    entries.set(this.entries);
+    this.entries = entries;
   }
 
+  /** Makes room for `length` bytes past the tail (and the padding to the next multiple of 4). */
   private reserveBytes(length: number): void {
-    if (this.used + length <= this.bytes.length) return;
+    if (this.used + length + 3 <= this.bytes.length) return;
     let size = this.bytes.length * 2;
-    while (this.used + length > size) size *= 2;
-    const bytes = Buffer.allocUnsafe(size);
+    while (this.used + length + 3 > size) size *= 2;
+    // Past 2^31 words an entry's place no longer fits the int32 slots.
+    if (size / 4 > 0x7fffffff) throw new RangeError(`the id table cannot hold more than ${0x7fffffff * 4} bytes of ids`);
+    const bytes = Buffer.from(new ArrayBuffer(size));
     this.bytes.copy(bytes, 0, 0, this.used);
     this.bytes = bytes;
+    this.words = new Int32Array(bytes.buffer);
   }
 
-  /** True when index `index` holds this id (SameValueZero, as Map keys: NaN equals NaN), which hashOf has just seen. */
-  private holds(index: number, id: ElementId): boolean {
-    const mark = this.starts[index]!;
-    // Not `mark % 4`: on a double that is a call to fmod, which cost more than the rest of a lookup.
-    const start = Math.floor(mark / 4);
-    const kind = mark - start * 4;
+  /** True when the entry at word `entry` holds this id (SameValueZero, as Map keys: NaN equals NaN), which hashOf has just seen. */
+  private holds(entry: number, id: ElementId): boolean {
+    const lengthKind = this.words[entry + 1]!;
+    const start = (entry << 2) + HEADER;
     if (typeof id === 'number') {
-      if (kind !== KIND_NUMBER) return false;
+      if ((lengthKind & 3) !== KIND_NUMBER) return false;
       const stored = this.bytes.readDoubleLE(start);
       return stored === id || (stored !== stored && id !== id);
     }
-    if (this.lastAscii) return this.holdsChars(index, id, 0, id.length);
-    if (kind !== KIND_UTF8) return false;
-    const bytes = this.bytes;
+    if (this.lastAscii) return this.holdsChars(entry, id, 0, id.length);
     const length = this.lastLength;
-    if (Math.floor(this.starts[index + 1]! / 4) - start !== length) return false;
-    const tail = this.used;
-    for (let k = 0; k < length; k++) if (bytes[start + k] !== bytes[tail + k]) return false;
+    if (lengthKind !== ((length << 2) | KIND_UTF8)) return false;
+    const bytes = this.bytes;
+    const scratch = this.used + HEADER;
+    for (let k = 0; k < length; k++) if (bytes[start + k] !== bytes[scratch + k]) return false;
     return true;
   }
 
-  /** True when index `index` holds `text.slice(start, end)`, an ASCII string: only an ASCII entry can, and its bytes are the characters. */
-  private holdsChars(index: number, text: string, start: number, end: number): boolean {
-    const mark = this.starts[index]!;
-    const from = Math.floor(mark / 4);
-    if (mark - from * 4 !== KIND_ASCII || Math.floor(this.starts[index + 1]! / 4) - from !== end - start) return false;
+  /** True when the entry at word `entry` holds `text.slice(start, end)`, an ASCII string: only an ASCII entry can, and its bytes are the characters. */
+  private holdsChars(entry: number, text: string, start: number, end: number): boolean {
+    const words = this.words;
+    if (words[entry + 1] !== ((end - start) << 2) /* | KIND_ASCII, which is 0 */) return false;
+    // Four characters against one stored word at a time (the bytes start on a word).
+    let w = entry + 2;
+    let k = start;
+    for (; k + 4 <= end; k += 4, w++) {
+      if (words[w] !== (text.charCodeAt(k) | (text.charCodeAt(k + 1) << 8) | (text.charCodeAt(k + 2) << 16) | (text.charCodeAt(k + 3) << 24))) return false;
+    }
     const bytes = this.bytes;
-    const shift = from - start;
-    for (let k = start; k < end; k++) if (bytes[k + shift] !== text.charCodeAt(k)) return false;
+    for (let b = w << 2; k < end; k++, b++) if (bytes[b] !== text.charCodeAt(k)) return false;
     return true;
   }
 
@@ -356,10 +378,10 @@ export class IdTable {
       hash = hashWordsOfChars(id, 0, id.length);
       this.lastAscii = hash === hash;
       if (!this.lastAscii) {
-        // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-        this.reserveBytes(id.length * 3);
-        const length = writeUtf8(this.bytes, id, this.used);
-        hash = hashWordsOfBytes(this.bytes, this.used, length);
+        // UTF-8 takes at most 3 bytes per UTF-16 code unit; the copy goes where append keeps it.
+        this.reserveBytes(HEADER + id.length * 3);
+        const length = writeUtf8(this.bytes, id, this.used + HEADER);
+        hash = hashWordsOfBytes(this.bytes, this.used + HEADER, length);
         this.lastLength = length;
       }
     } else {
