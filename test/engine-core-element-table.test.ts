@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IdTable, hashAsciiId } from '../src/engine/element-table.js';
+import { IdTable, hashAsciiId, type IdCursor } from '../src/engine/element-table.js';
 
 describe('IdTable', () => {
   it('keeps ids apart as a Map does (SameValueZero)', () => {
@@ -141,6 +141,39 @@ describe('IdTable.findIn and addIn (an id read out of a longer text)', () => {
       expect(table.find(a)).toBe(0);
       expect([table.idAt(0), table.idAt(1)]).toEqual([a, b]);
     }
+  });
+
+  it('guesses the id a cursor stands on or the next one added, and nothing else', () => {
+    const table = new IdTable();
+    const ids = ['user:a', 7, 'user:bb', 'usér:c', 'user:dddd', 'user:e'];
+    ids.forEach((id, i) => expect(table.add(id)).toBe(i));
+    const cursor: IdCursor = { entry: -1 };
+    const span = (id: string): [string, number, number] => [`x,${id},y`, 2, 2 + id.length];
+    // No place yet: no guess; a lookup moves the cursor.
+    expect(table.guessIn(...span('user:a'), cursor)).toBe(-1);
+    expect(table.findIn(...span('user:a'), cursor)).toBe(0);
+    expect(table.guessIn(...span('user:a'), cursor)).toBe(0);
+    // The entry after 'user:a' is the number 7: a span is never it, and 'user:bb' is two on.
+    expect(table.guessIn(...span('user:bb'), cursor)).toBe(-1);
+    expect(table.findIn(...span('user:bb'), cursor)).toBe(2);
+    // After 'user:bb' comes a UTF-8 id, then 'user:dddd'.
+    expect(table.guessIn(...span('user:dddd'), cursor)).toBe(-1);
+    expect(table.findIn(...span('user:dddd'), cursor)).toBe(4);
+    // Same length, other bytes; then the next one; then the last again.
+    expect(table.guessIn(...span('user:f'), cursor)).toBe(-1);
+    expect(table.guessIn(...span('user:e'), cursor)).toBe(5);
+    expect(table.guessIn(...span('user:e'), cursor)).toBe(5);
+    // Past the last entry there is nothing to guess.
+    expect(table.guessIn(...span('user:g'), cursor)).toBe(-1);
+    // A removed id is not guessed, even with the cursor on it; added again, it is found anew.
+    expect(table.delete('user:e')).toBe(5);
+    expect(table.guessIn(...span('user:e'), cursor)).toBe(-1);
+    expect(table.findIn(...span('user:dddd'), cursor)).toBe(4);
+    expect(table.guessIn(...span('user:e'), cursor)).toBe(-1);
+    expect(table.add('user:e')).toBe(6);
+    expect(table.findIn(...span('user:e'), cursor)).toBe(6);
+    expect(table.guessIn(...span('user:e'), cursor)).toBe(6);
+    expect(table.idAt(5)).toBe('user:e');
   });
 
   it('keeps a span apart from a number id and from a UTF-8 id of other bytes', () => {

@@ -26,7 +26,7 @@
  * (https://docs.aws.amazon.com/neptune/latest/userguide/access-graph-gremlin-differences.html).
  */
 import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
-import { IdTable } from './element-table.js';
+import { IdTable, type IdCursor } from './element-table.js';
 import { valuesEqual } from './values.js';
 
 /** An element id: strings as Neptune (user-supplied or UUID), numbers for TinkerPop's toy graphs. */
@@ -708,9 +708,14 @@ export class PropertyGraph {
     return this.store.vertexIds.find(id);
   }
 
-  /** findVertex for the string id `text.slice(start, end)`, without making that string. */
-  findVertexIn(text: string, start: number, end: number): number {
-    return this.store.vertexIds.findIn(text, start, end);
+  /** findVertex for the string id `text.slice(start, end)`, without making that string; moves `cursor` to it (see guessVertexIn). */
+  findVertexIn(text: string, start: number, end: number, cursor?: IdCursor): number {
+    return this.store.vertexIds.findIn(text, start, end, cursor);
+  }
+
+  /** The vertex the cursor stands on or the one added after it, when its id is `text.slice(start, end)`; else -1 (IdTable.guessIn). */
+  guessVertexIn(text: string, start: number, end: number, cursor: IdCursor): number {
+    return this.store.vertexIds.guessIn(text, start, end, cursor);
   }
 
   /** The number of the edge with this id, or -1 (no handle made). */

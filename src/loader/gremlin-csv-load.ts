@@ -18,6 +18,7 @@ import { parseCsv } from '../csv/index.js';
 import { InvalidInputError } from '../errors.js';
 import { CsvRecordScanner, type FieldSpans } from './csv-record-scanner.js';
 import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
+import type { IdCursor } from '../engine/element-table.js';
 import type { Cardinality, PropertyGraph, Vertex, VertexRef } from '../engine/property-graph.js';
 import { valuesEqual } from '../engine/values.js';
 import { GremlinHeaderError, parseGremlinCsvHeader, type ElementKind, type GremlinCsvHeader } from './gremlin-csv-header.js';
@@ -296,9 +297,12 @@ export async function loadGremlinCsvFiles(
   };
 }
 
-/** The number of the vertex whose id is `id`, field `field` of a record: read by span when the scanner gave spans (IdTable.findIn). */
-function findVertexOf(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number): number {
-  return spans ? graph.findVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!) : graph.findVertex(id);
+/**
+ * The number of the vertex whose id is `id`, field `field` of a record: read by span when the
+ * scanner gave spans (IdTable.findIn), which moves `cursor` to it.
+ */
+function findVertexOf(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number, cursor: IdCursor): number {
+  return spans ? graph.findVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!, cursor) : graph.findVertex(id);
 }
 
 /**
@@ -313,18 +317,31 @@ class EndpointCache {
   private readonly known = new Map<string, number>();
   private lookups = 0;
   private enabled = true;
+  /**
+   * Where in the vertex id table this side's last vertex was found: in an edge file sorted by
+   * this side (the kit's ETL sorts by `~from`), the next record names the same vertex or the
+   * one added after it, which guessVertexIn finds without a lookup.
+   */
+  private readonly cursor: IdCursor = { entry: -1 };
 
   /** The number of the vertex with this id (field `field` of the record), or -1 (a miss is not remembered). */
   find(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number): number {
-    if (!this.enabled) return findVertexOf(graph, id, spans, field);
+    if (spans) {
+      const next = graph.guessVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!, this.cursor);
+      if (next >= 0) return next;
+    }
+    if (!this.enabled) return findVertexOf(graph, id, spans, field, this.cursor);
     if (++this.lookups === EndpointCache.SAMPLE && this.known.size * 2 > EndpointCache.SAMPLE) {
       this.enabled = false;
       this.known.clear();
-      return findVertexOf(graph, id, spans, field);
+      return findVertexOf(graph, id, spans, field, this.cursor);
     }
     const cached = this.known.get(id);
-    if (cached !== undefined) return cached;
-    const v = findVertexOf(graph, id, spans, field);
+    if (cached !== undefined) {
+      this.cursor.entry = -1; // found without the table: no place in it to guess from
+      return cached;
+    }
+    const v = findVertexOf(graph, id, spans, field, this.cursor);
     if (v >= 0 && this.known.size < EndpointCache.LIMIT) this.known.set(id, v);
     return v;
   }
