@@ -112,6 +112,12 @@ function writeUtf8(bytes: Buffer, text: string, offset: number): number {
 /** ASCII ids up to this many characters are copied by a JavaScript loop (see append): cheaper than a call into Node. */
 const SHORT_ID = 40;
 
+/**
+ * Whether an Int32Array reads bytes as a little-endian word (x86, ARM): then an id's stored
+ * bytes are compared with its characters four at a time; elsewhere (s390x) one by one.
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** How an id's bytes are stored. */
 const KIND_ASCII = 0;
 const KIND_UTF8 = 1;
@@ -399,8 +405,10 @@ export class IdTable {
     // Four characters against one stored word at a time (the bytes start on a word).
     let w = entry + 2;
     let k = start;
-    for (; k + 4 <= end; k += 4, w++) {
-      if (words[w] !== (text.charCodeAt(k) | (text.charCodeAt(k + 1) << 8) | (text.charCodeAt(k + 2) << 16) | (text.charCodeAt(k + 3) << 24))) return false;
+    if (LITTLE_ENDIAN) {
+      for (; k + 4 <= end; k += 4, w++) {
+        if (words[w] !== (text.charCodeAt(k) | (text.charCodeAt(k + 1) << 8) | (text.charCodeAt(k + 2) << 16) | (text.charCodeAt(k + 3) << 24))) return false;
+      }
     }
     const bytes = this.bytes;
     for (let b = w << 2; k < end; k++, b++) if (bytes[b] !== text.charCodeAt(k)) return false;
