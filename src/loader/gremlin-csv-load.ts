@@ -301,53 +301,19 @@ export async function loadGremlinCsvFiles(
 }
 
 /**
- * The number of the vertex whose id is `id`, field `field` of a record: read by span when the
- * scanner gave spans (IdTable.findIn), which moves `cursor` to it.
+ * The number of the vertex whose id is `id`, field `field` of an edge record, or -1. Read by
+ * span when the scanner gave spans: first next to where this side's last vertex was found
+ * (`cursor`; in an edge file sorted by this side, as the kit's ETL sorts by `~from`, the next
+ * record names the same vertex or the one added after it, found without a lookup's two cache
+ * misses: IdTable.guessIn), else by a lookup, which moves the cursor.
  */
-function findVertexOf(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number, cursor: IdCursor): number {
-  return spans ? graph.findVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!, cursor) : graph.findVertex(id);
-}
-
-/**
- * Vertex numbers of one side's edge ends, remembered while they repeat: in many edge files one
- * side is a handful of vertices (a user's city, a product, a user agent), and a small Map finds
- * those faster than the id table, whose lookups mostly miss the cache. After SAMPLE lookups a side
- * whose values were mostly new is no longer remembered; nor is one that grows past LIMIT.
- */
-class EndpointCache {
-  private static readonly SAMPLE = 2048;
-  private static readonly LIMIT = 65_536;
-  private readonly known = new Map<string, number>();
-  private lookups = 0;
-  private enabled = true;
-  /**
-   * Where in the vertex id table this side's last vertex was found: in an edge file sorted by
-   * this side (the kit's ETL sorts by `~from`), the next record names the same vertex or the
-   * one added after it, which guessVertexIn finds without a lookup.
-   */
-  private readonly cursor: IdCursor = { entry: -1 };
-
-  /** The number of the vertex with this id (field `field` of the record), or -1 (a miss is not remembered). */
-  find(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number): number {
-    if (spans) {
-      const next = graph.guessVertexIn(spans.text, spans.starts[field]!, spans.ends[field]!, this.cursor);
-      if (next >= 0) return next;
-    }
-    if (!this.enabled) return findVertexOf(graph, id, spans, field, this.cursor);
-    if (++this.lookups === EndpointCache.SAMPLE && this.known.size * 2 > EndpointCache.SAMPLE) {
-      this.enabled = false;
-      this.known.clear();
-      return findVertexOf(graph, id, spans, field, this.cursor);
-    }
-    const cached = this.known.get(id);
-    if (cached !== undefined) {
-      this.cursor.entry = -1; // found without the table: no place in it to guess from
-      return cached;
-    }
-    const v = findVertexOf(graph, id, spans, field, this.cursor);
-    if (v >= 0 && this.known.size < EndpointCache.LIMIT) this.known.set(id, v);
-    return v;
-  }
+function findEnd(graph: PropertyGraph, id: string, spans: FieldSpans | undefined, field: number, cursor: IdCursor): number {
+  if (!spans) return graph.findVertex(id);
+  const text = spans.text;
+  const start = spans.starts[field]!;
+  const end = spans.ends[field]!;
+  const next = graph.guessVertexIn(text, start, end, cursor);
+  return next >= 0 ? next : graph.findVertexIn(text, start, end, cursor);
 }
 
 /** Loads one file: streams its records, checks each in full, then applies it. */
@@ -358,9 +324,9 @@ class FileLoader {
   private headerDone = false;
   /** The record being handled (the scanner reuses its fields array). */
   private readonly current: ScannedRecord = { fields: [], count: 0, line: 0, spans: undefined };
-  /** Vertex numbers of the edge ends seen in this file, per side, while they repeat enough to pay. */
-  private readonly fromEnds = new EndpointCache();
-  private readonly toEnds = new EndpointCache();
+  /** Where each side's last edge end was found in the vertex id table (see findEnd). */
+  private readonly fromCursor: IdCursor = { entry: -1 };
+  private readonly toCursor: IdCursor = { entry: -1 };
   // Reused per record: the checked values waiting to be applied.
   private readonly keys: string[] = [];
   private readonly values: unknown[] = [];
@@ -625,8 +591,8 @@ class FileLoader {
     const label = header.labelIndex >= 0 && fields[header.labelIndex] !== '' ? fields[header.labelIndex]! : 'edge';
     const graph = this.graph;
     const spans = record.spans;
-    const outV = this.fromEnds.find(graph, from, spans, header.fromIndex);
-    const inV = this.toEnds.find(graph, to, spans, header.toIndex);
+    const outV = findEnd(graph, from, spans, header.fromIndex, this.fromCursor);
+    const inV = findEnd(graph, to, spans, header.toIndex, this.toCursor);
     if (outV < 0 || inV < 0) {
       // Neptune's own wording for this error (load-api-reference-error-logs-examples).
       this.fail(
