@@ -17,7 +17,6 @@
 import { parseCsv } from '../csv/index.js';
 import { InvalidInputError } from '../errors.js';
 import { CsvRecordScanner, type FieldSpans } from './csv-record-scanner.js';
-import { ReadAhead } from './read-ahead.js';
 import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
 import type { IdCursor } from '../engine/element-table.js';
 import type { Cardinality, PropertyGraph, Vertex, VertexRef } from '../engine/property-graph.js';
@@ -81,8 +80,6 @@ interface ScannedRecord {
 }
 
 const PROGRESS_EVERY = 65_536;
-/** Bytes of a file read ahead of the loader (the file loading and the next one: twice this at most). */
-const READ_AHEAD = 4 << 20;
 const HEADER_READS_AT_ONCE = 8;
 /**
  * Each kept stream holds an HTTP connection of the S3 client until its turn comes, and the AWS
@@ -243,8 +240,8 @@ export async function loadGremlinCsvFiles(
   let index = 0;
   const openAt = (i: number): Promise<AsyncIterable<Uint8Array | string>> => {
     const kept = ordered[i]!.stream;
-    if (kept) return Promise.resolve(new ReadAhead(kept, READ_AHEAD));
-    const pending = ordered[i]!.source.open().then((stream) => new ReadAhead(stream, READ_AHEAD));
+    if (kept) return Promise.resolve(kept);
+    const pending = ordered[i]!.source.open();
     pending.catch(() => undefined); // awaited (and its error reported) when its turn comes
     return pending;
   };
