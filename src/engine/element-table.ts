@@ -125,7 +125,7 @@ const KIND_NUMBER = 2;
 
 /**
  * Where a reader of ids in sorted order stands in the table: the entry of the id it found last
- * (-1: none). See IdTable.guessIn.
+ * (-1: none). See IdTable.guessIn. A cursor belongs to the one table that moved it.
  */
 export interface IdCursor {
   entry: number;
