@@ -60,7 +60,7 @@ describe('loader streams', () => {
 });
 
 describe('edge ends', () => {
-  it('finds repeated ends (remembered) and distinct ones (looked up) alike, and still reports a missing end', async () => {
+  it('finds ends that repeat and ends that do not alike, and still reports a missing end', async () => {
     const vertices = '~id,~label\n' + Array.from({ length: 3000 }, (_, i) => `u${i},U`).join('\n') + '\nhubA,H\nhubB,H\n';
     // 3000 edges to two hubs (the "to" side repeats), from 3000 distinct users (the "from" side does not).
     const rows = Array.from({ length: 3000 }, (_, i) => `e${i},u${i},hub${i % 2 ? 'A' : 'B'},to`);
