@@ -48,17 +48,15 @@ function readObjectsInLargeChunks(server: S3rverInstance, requireFromKit: NodeRe
       const lastByte = Math.max(0, Number(metadata['content-length']) - 1);
       const range = { start: options?.start || 0, end: Math.min(options?.end || Infinity, lastByte) };
       const ranged = options !== undefined && (options.start !== undefined || Boolean(options.end));
-      if (range.start < 0 || Math.min(range.end, lastByte) < range.start) {
-        // Not satisfiable: no content.
-        const object = new S3Object(bucket, key, null, metadata);
-        if (ranged) object.range = range;
-        return object;
-      }
-      const content = await new Promise<ReadStream>((resolve, reject) => {
-        const stream: ReadStream = createReadStream(store.getResourcePath(bucket, key, 'object'), { ...range, highWaterMark: READ_CHUNK_BYTES })
-          .on('error', reject)
-          .on('open', () => resolve(stream));
-      });
+      // A range that cannot be satisfied has no content.
+      const satisfiable = range.start >= 0 && Math.min(range.end, lastByte) >= range.start;
+      const content = satisfiable
+        ? await new Promise<ReadStream>((resolve, reject) => {
+            const stream: ReadStream = createReadStream(store.getResourcePath(bucket, key, 'object'), { ...range, highWaterMark: READ_CHUNK_BYTES })
+              .on('error', reject)
+              .on('open', () => resolve(stream));
+          })
+        : null;
       const object = new S3Object(bucket, key, content, metadata);
       if (ranged) object.range = range;
       return object;
