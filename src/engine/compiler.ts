@@ -135,7 +135,7 @@ export function bytecodeOf(x: unknown): BytecodeLike {
 const ALWAYS_MODULATORS = new Set(['by', 'option', 'with', 'from', 'read', 'write']);
 const LOOP_MODULATORS = new Set(['times', 'until', 'emit']);
 /** Steps whose presence means traversers must carry paths. */
-const PATH_STEPS = new Set(['path', 'simplePath', 'cyclicPath', 'select', 'where', 'match', 'tree', 'as', 'dedup', 'math', 'project', 'addE', 'otherV', 'format', 'tree']);
+const PATH_STEPS = new Set(['path', 'simplePath', 'cyclicPath', 'select', 'where', 'match', 'tree', 'as', 'dedup', 'math', 'project', 'addE', 'otherV', 'format']);
 
 /** True for a driver `Cardinality` token (property(single, k, v) is not folded into addV). */
 function isCardinalityToken(x: unknown): boolean {
