@@ -109,7 +109,7 @@ function writeUtf8(bytes: Buffer, text: string, offset: number): number {
   return nativeUtf8Write ? nativeUtf8Write.call(bytes, text, offset, bytes.length - offset) : bytes.write(text, offset, 'utf8');
 }
 
-/** ASCII ids up to this many characters are copied by a JavaScript loop (see append): cheaper than a call into Node. */
+/** ASCII ids up to this many characters are copied by a JavaScript loop (see appendChars): cheaper than a call into Node. */
 const SHORT_ID = 40;
 
 /**

@@ -28,9 +28,9 @@ function edge(label: string, dataset: string, from: [string, string], to: [strin
 /**
  * The identity-graph model of DESIGN §4, declared once. The seed PoC's labels are kept; its
  * defects are fixed: the user-agent edge has its own label (`usedUserAgent`), edge ids are
- * unique and stable (96 bits of `md5(<label>:<from>-><to>)` in base64, or `hasPurchased:<purchase_id>` so that every
- * purchase is its own edge), postcodes stay strings, no regular expression filters rows, and
- * every vertex id carries its label's prefix.
+ * unique and stable (96 bits of `md5(<label>:<from>-><to>)` in base64, or
+ * `hasPurchased:<purchase_id>` so that every purchase is its own edge), postcodes stay strings,
+ * no regular expression filters rows, and every vertex id carries its label's prefix.
  *
  * Users and sessions are also taken (without properties) from the tables that only refer to
  * them, so that every edge of a batch finds its endpoints inside that batch's vertex files.
