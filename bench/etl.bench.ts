@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fixTableSchemas } from '../src/catalog/fix-table-schemas.js';
 import { createLocalCatalog } from '../src/catalog/local-catalog.js';
 import { loadConfig } from '../src/config/kit-config.js';
@@ -42,8 +43,9 @@ try {
   // 150 mark-compacts against 2, 2-7 CPU s more; `node --trace-gc`), in some runs and not others.
   const generated = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'generate', '--records', String(records), '--uniqueness', '30', '--seed', '1', '--out', join(dir, 'generated')],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    ['--import', 'tsx', fileURLToPath(new URL('../src/cli/main.ts', import.meta.url)), 'generate', '--records', String(records), '--uniqueness', '30', '--seed', '1', '--out', join(dir, 'generated')],
+    // From the project folder, where `--import tsx` resolves.
+    { stdio: ['ignore', 'ignore', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) },
   );
   if (generated.status !== 0) throw new Error(`idgraph generate exited with ${generated.status ?? generated.signal}`);
   await uploadDatasets(store, { dir: join(dir, 'generated') });
