@@ -305,3 +305,56 @@ describe('the notebook role covers the calls the kit makes', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the pipeline roles grant what their services need, on the kit\'s resources only', () => {
+  const PARAMETERS = { 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '111122223333', BucketName: 'kit-bucket', GlueDatabaseName: 'kit_db', StackPrefix: 'p' };
+  const BUCKET = 'arn:aws:s3:::kit-bucket';
+  const GLUE = 'arn:aws:glue:eu-west-1:111122223333';
+
+  /** Every Allow of a role, one action and resource per row: `s3:GetObject arn:aws:s3:::b/x/*`. */
+  function listGrants(roleId: string): string[] {
+    const role = byName('iam').template.Resources[roleId]!.Properties as any;
+    const grants: string[] = [];
+    for (const policy of role.Policies) {
+      for (const statement of [].concat(policy.PolicyDocument.Statement) as any[]) {
+        if (statement.Effect !== 'Allow') continue;
+        for (const resource of [].concat(statement.Resource)) {
+          const arn = (resource as any)?.['Fn::GetAtt'] ? `GetAtt:${(resource as any)['Fn::GetAtt'].join('.')}` : evaluateTemplateString(resource, PARAMETERS);
+          for (const action of [].concat(statement.Action)) grants.push(`${action} ${arn}`);
+        }
+      }
+    }
+    return grants;
+  }
+
+  it('Neptune loader: s3:Get* and s3:List* on the kit\'s bucket, s3:Get* on the graph files (Neptune\'s loader guide)', () => {
+    expect(listGrants('NeptuneLoaderRole').sort()).toEqual(
+      [`s3:Get* ${BUCKET}/datasets/graph/*`, `s3:Get* ${BUCKET}`, `s3:List* ${BUCKET}`].sort(),
+    );
+  });
+
+  it('Glue: GetBucketLocation, partition actions for the incremental tables, logs for /aws-glue/*', () => {
+    const grants = listGrants('GlueRole');
+    const expected = [
+      `s3:GetBucketLocation ${BUCKET}`,
+      `s3:ListBucket ${BUCKET}`,
+      ...['GetPartition', 'GetPartitions', 'CreatePartition', 'BatchCreatePartition', 'BatchGetPartition', 'UpdatePartition', 'BatchUpdatePartition'].map(
+        (action) => `glue:${action} ${GLUE}:table/kit_db/*`,
+      ),
+      ...['CreateLogGroup', 'CreateLogStream', 'PutLogEvents', 'AssociateKmsKey'].map((action) => `logs:${action} arn:aws:logs:eu-west-1:111122223333:log-group:/aws-glue/*`),
+      ...['Encrypt', 'Decrypt', 'GenerateDataKey'].map((action) => `kms:${action} GetAtt:GlueEncryptionKey.Arn`),
+    ];
+    expect(grants).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('every grant of the loader and Glue roles names the kit\'s bucket, Glue database, log groups or key', () => {
+    const scoped = [`${BUCKET}`, `${BUCKET}/`, `${GLUE}:catalog`, `${GLUE}:database/kit_db`, `${GLUE}:table/kit_db/`, 'arn:aws:logs:eu-west-1:111122223333:log-group:/aws-glue/', 'GetAtt:GlueEncryptionKey.Arn'];
+    for (const role of ['NeptuneLoaderRole', 'GlueRole']) {
+      const outside = listGrants(role).filter((grant) => {
+        const resource = grant.split(' ')[1]!;
+        return !scoped.some((prefix) => resource === prefix || (prefix.endsWith('/') && resource.startsWith(prefix)));
+      });
+      expect(outside, role).toEqual([]);
+    }
+  });
+});
