@@ -236,6 +236,23 @@ describe('security rules', () => {
       'Resources.Database.Properties.MasterUserPassword',
     ]);
     expect(SECURITY_RULES['bucket-tls-required']!(fixture('bad-bucket-tls-required.yaml'))).toHaveLength(2);
+    expect(SECURITY_RULES['cidr-fits-subnets']!(fixture('bad-cidr-fits-subnets.yaml')).map((i) => i.message)).toEqual([
+      'VpcCidr admits /19-/24, which cannot hold 4 subnets of /20 (needs /18 or shorter)',
+    ]);
+  });
+
+  it("vpc.yaml's VpcCidr admits exactly the blocks that hold its four /20 subnets", () => {
+    const vpc = byName('vpc').template;
+    const pattern = new RegExp(vpc.Parameters!.VpcCidr!.AllowedPattern!);
+    const cidrs = JSON.stringify(vpc.Resources).match(/"Fn::Cidr":\[\{"Ref":"VpcCidr"\},(\d+),(\d+)\]/g)!;
+    expect(new Set(cidrs)).toEqual(new Set(['"Fn::Cidr":[{"Ref":"VpcCidr"},4,12]']));
+    for (let prefix = 8; prefix <= 28; prefix++) {
+      // Four blocks of 2^12 addresses fit in 2^(32 - prefix) when prefix <= 18; AWS VPCs are /16-/28.
+      const fits = 4 * 2 ** 12 <= 2 ** (32 - prefix) && prefix >= 16;
+      expect(pattern.test(`10.42.0.0/${prefix}`), `/${prefix}`).toBe(fits);
+    }
+    expect(pattern.test(String(vpc.Parameters!.VpcCidr!.Default))).toBe(true);
+    for (const bad of ['256.0.0.0/16', '10.0.0/16', '10.0.0.0/016', '10.0.0.0/16 ', 'x10.0.0.0/16']) expect(pattern.test(bad), bad).toBe(false);
   });
 });
 

@@ -242,6 +242,42 @@ export const checkNotebookImdsV2: SecurityRule = (parsed) =>
     .filter(([, resource]) => String((resource.Properties?.InstanceMetadataServiceConfiguration as Record<string, unknown> | undefined)?.MinimumInstanceMetadataServiceVersion) !== '2')
     .map(([id, , path]) => createTemplateIssue(parsed, 'notebook-imdsv2', `${path}.Properties`, `${id} must set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion: '2'`));
 
+/**
+ * Every `Fn::Cidr [!Ref Param, count, bits]` fits every block the parameter admits: `count`
+ * subnets of `bits` host bits need a prefix of at most 32 - bits - log2(count). The original
+ * VPC admitted /19-/24 for `!Cidr [VpcCidr, 4, 12]` (four /20s need a /18), which CloudFormation
+ * only rejects halfway through creating the subnets.
+ */
+export const checkCidrFitsSubnets: SecurityRule = (parsed) => {
+  const issues: TemplateIssue[] = [];
+  walkTemplateValues(parsed.template.Resources, 'Resources', (value, path) => {
+    if (getIntrinsicName(value) !== 'Fn::Cidr') return;
+    const [block, count, bits] = (value as Record<string, unknown[]>)['Fn::Cidr'] ?? [];
+    const parameterName = refTarget(block);
+    const parameter = parameterName ? parsed.template.Parameters?.[parameterName] : undefined;
+    if (!parameter || typeof count !== 'number' || typeof bits !== 'number') return;
+    const longest = 32 - bits - Math.ceil(Math.log2(count));
+    const where = `${path}.Fn::Cidr`;
+    const admitted = listAdmittedPrefixes(parameter.AllowedPattern).filter((prefix) => prefix > longest);
+    if (admitted.length > 0) {
+      issues.push(
+        createTemplateIssue(parsed, 'cidr-fits-subnets', where, `${parameterName} admits /${admitted[0]}${admitted.length > 1 ? `-/${admitted.at(-1)}` : ''}, which cannot hold ${count} subnets of /${32 - bits} (needs /${longest} or shorter)`),
+      );
+    }
+    const fallback = typeof parameter.Default === 'string' ? Number(parameter.Default.split('/')[1]) : NaN;
+    if (fallback > longest) issues.push(createTemplateIssue(parsed, 'cidr-fits-subnets', `Parameters.${parameterName}.Default`, `${parameterName}'s default /${fallback} cannot hold ${count} subnets of /${32 - bits}`));
+  });
+  return issues;
+};
+
+/** Prefix lengths 0-32 an AllowedPattern lets through (every one without a pattern). */
+function listAdmittedPrefixes(pattern: string | undefined): number[] {
+  const prefixes = Array.from({ length: 33 }, (_, n) => n);
+  if (!pattern) return prefixes;
+  const regex = new RegExp(pattern);
+  return prefixes.filter((n) => ['10.0.0.0', '172.16.0.0', '192.168.0.0'].some((address) => regex.test(`${address}/${n}`)));
+}
+
 /** Every security rule, by id. */
 export const SECURITY_RULES: Record<string, SecurityRule> = {
   'no-open-ingress': checkNoOpenIngress,
@@ -258,6 +294,7 @@ export const SECURITY_RULES: Record<string, SecurityRule> = {
   'no-default-passwords': checkNoDefaultPasswords,
   'no-public-trust': checkNoPublicTrust,
   'notebook-imdsv2': checkNotebookImdsV2,
+  'cidr-fits-subnets': checkCidrFitsSubnets,
 };
 
 /** Runs every security rule over a template. */
