@@ -239,6 +239,15 @@ describe('security rules', () => {
     expect(SECURITY_RULES['cidr-fits-subnets']!(fixture('bad-cidr-fits-subnets.yaml')).map((i) => i.message)).toEqual([
       'VpcCidr admits /19-/24, which cannot hold 4 subnets of /20 (needs /18 or shorter)',
     ]);
+    expect(SECURITY_RULES['glue-security-configuration']!(fixture('bad-glue-security-configuration.yaml')).map((i) => i.message)).toEqual([
+      'Crawler must set CrawlerSecurityConfiguration to a security configuration of this template',
+      'SecurityConfiguration (used by Job) leaves CloudWatchEncryption, JobBookmarksEncryption unencrypted',
+    ]);
+    expect(SECURITY_RULES['neptune-audit-log']!(fixture('bad-neptune-audit-log.yaml')).map((i) => i.message)).toEqual([
+      'Cluster must set EnableCloudwatchLogsExports: [audit]',
+      'Cluster needs a DBClusterParameterGroup of this template with neptune_enable_audit_log: 1',
+      'ExportingCluster needs a DBClusterParameterGroup of this template with neptune_enable_audit_log: 1',
+    ]);
   });
 
   it("vpc.yaml's VpcCidr admits exactly the blocks that hold its four /20 subnets", () => {
