@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED_SCHEMAS, createCatalog, fixTableSchemas, hasLostHeader, type Catalog } from '../src/catalog/index.js';
-import { defaultConfig } from '../src/config/kit-config.js';
+import { EXPECTED_SCHEMAS, createCatalog, localCatalogDirectory, fixTableSchemas, hasLostHeader, type Catalog } from '../src/catalog/index.js';
+import { defaultConfig, type KitConfig } from '../src/config/kit-config.js';
 import { parseCsv, formatCsvRow } from '../src/csv/index.js';
 import { DATASETS, DATASET_COLUMNS, generateDatasets } from '../src/datagen/index.js';
 import { createObjectStore, sourceKey, uploadDatasets, type ObjectStore } from '../src/lake/index.js';
@@ -18,11 +18,12 @@ describe('generate → upload to the embedded S3 → crawl → fix the schemas',
   let dataDir: string;
   let store: ObjectStore;
   let catalog: Catalog;
+  let config: KitConfig;
   const generated = () => join(dataDir, 'generated');
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'idgraph-e2e-'));
-    const config = defaultConfig(dataDir);
+    config = defaultConfig(dataDir);
     await generateDatasets({ records: 400, uniqueness: 30, incremental: false, seed: 11, outDir: generated() });
     await generateDatasets({ records: 400, uniqueness: 30, incremental: true, seed: 11, outDir: generated() });
     store = await createObjectStore(config);
@@ -73,6 +74,9 @@ describe('generate → upload to the embedded S3 → crawl → fix the schemas',
     const blanked = records.map((r, i) => formatCsvRow(i === 0 ? r.fields : [...r.fields.slice(0, -1), ''])).join('');
     writeFileSync(path, blanked);
     await uploadDatasets(store, { dir: generated(), datasets: ['transactional'] });
+    // The crawlers never rewrite a table that exists (UpdateBehavior LOG): the table is dropped
+    // first, as a reader starting the dataset over would delete it.
+    rmSync(join(localCatalogDirectory(config), config.glueDatabase, `${PREFIX}transactional.json`));
 
     const { tables } = await catalog.crawl();
     const lost = tables.filter(hasLostHeader).map((t) => t.Name);

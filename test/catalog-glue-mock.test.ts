@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { TABLE_INPUT_FIELDS, createCatalog, createGlueCatalog, crawlSourceFolders, fixTableSchemas, type GlueTable } from '../src/catalog/index.js';
+import { TABLE_INPUT_FIELDS, applyCrawlerPolicy, createCatalog, createGlueCatalog, crawlSourceFolders, fixTableSchemas, readCrawlerPolicies, type GlueTable } from '../src/catalog/index.js';
 import type { ObjectStore } from '../src/lake/object-store.js';
 import { defaultConfig } from '../src/config/kit-config.js';
 import { FIXTURE_FILES, TABLE_PREFIX, createMemoryObjectStore, testCatalog } from './support/catalog-suite.js';
@@ -72,7 +72,14 @@ function fakeGlue(store: ObjectStore, options: FakeGlueOptions = {}) {
       const crawled = await crawlSourceFolders({ store, database: DATABASE, tablePrefix: TABLE_PREFIX, crawlerName: input.Name });
       // The initial crawler writes the initial tables, the incremental one the incremental tables.
       const mine = crawled.filter((t) => t.Name.startsWith(`${TABLE_PREFIX}incremental_`) === input.Name.endsWith('-incremental'));
-      for (const table of mine) tables.set(table.Name, asGlueTable(table, 0));
+      // With the Glue stack's schema policy: an existing table is left as it is (UpdateBehavior LOG).
+      const policies = readCrawlerPolicies();
+      const policy = input.Name.endsWith('-incremental') ? policies.incremental : policies.initial;
+      for (const table of mine) {
+        const existing = tables.get(table.Name) as GlueTable | undefined;
+        const outcome = applyCrawlerPolicy(table, existing, policy);
+        if (outcome.action !== 'kept') tables.set(table.Name, asGlueTable(outcome.table, 0));
+      }
       lastCrawls.set(input.Name, { Status: 'SUCCEEDED', StartTime: new Date(), ...options.lastCrawl });
     }
     return { Crawler: { Name: input.Name, State: state, LastCrawl: lastCrawls.get(input.Name) } };

@@ -207,15 +207,44 @@ describe('local crawler: what Glue would do, and bad input', () => {
     }
   });
 
-  it('re-crawling replaces a fixed schema, as a Glue crawler (UPDATE_IN_DATABASE) does', async () => {
-    const catalog = createCatalog(config, store);
+  it('re-crawling keeps a fixed schema, as the Glue stack\'s crawlers (UpdateBehavior LOG) do', async () => {
+    const logged: string[] = [];
+    const catalog = createLocalCatalog({
+      directory: join(dataDir, 'catalog'),
+      store,
+      database: config.glueDatabase,
+      tablePrefix: config.tablePrefix,
+      onLog: (message) => logged.push(message),
+    });
     await catalog.crawl();
     await fixTableSchemas(catalog);
     const fixed = await catalog.getTable(`${TABLE_PREFIX}transactional`);
     expect(fixed.StorageDescriptor.Columns[0]!.Name).toBe('purchase_id');
+    const before = snapshot();
+    const { tables } = await catalog.crawl();
+    expect(snapshot()).toEqual(before);
+    expect(tables.find((t) => t.Name === `${TABLE_PREFIX}transactional`)).toEqual(fixed);
+    // The crawler still sees col0, col1, ... and says so, as a Glue crawler logs the change.
+    expect(logged.some((m) => m.includes(`${TABLE_PREFIX}transactional`) && m.includes('col0 string') && m.includes('UpdateBehavior LOG'))).toBe(true);
+    expect((await fixTableSchemas(catalog)).tables.every((t) => !t.updated)).toBe(true);
+  });
+
+  it('a crawler set to UPDATE_IN_DATABASE (no MergeNewColumns) would undo the fix', async () => {
+    const replacing = { updateBehavior: 'UPDATE_IN_DATABASE', mergeNewColumns: false, deleteBehavior: 'LOG', recrawlBehavior: 'CRAWL_EVERYTHING', partitionsInheritFromTable: false } as const;
+    const catalog = createLocalCatalog({
+      directory: join(dataDir, 'catalog'),
+      store,
+      database: config.glueDatabase,
+      tablePrefix: config.tablePrefix,
+      crawlerPolicies: { file: 'inline', initial: replacing, incremental: replacing },
+    });
+    await catalog.crawl();
+    await fixTableSchemas(catalog);
+    const fixed = await catalog.getTable(`${TABLE_PREFIX}transactional`);
     await catalog.crawl();
     const recrawled = await catalog.getTable(`${TABLE_PREFIX}transactional`);
     expect(recrawled.StorageDescriptor.Columns[0]!.Name).toBe('col0');
     expect(recrawled.CreateTime).toBe(fixed.CreateTime);
+    await fixTableSchemas(createCatalog(config, store));
   });
 });

@@ -8,3 +8,4 @@ export * from './glue-catalog.js';
 export * from './create-catalog.js';
 export * from './fix-table-schemas.js';
 export * from './describe-tables.js';
+export * from './crawler-policy.js';

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { InvalidInputError, KitError, NotFoundError, OperationFailedError, kitMessage } from '../errors.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import { pollUntil } from '../poll.js';
+import { SOURCES_PREFIX, s3Uri } from '../lake/dataset-layout.js';
 import type { Catalog, GlueTable } from './catalog-types.js';
+import { applyCrawlerPolicy, readCrawlerPolicies, type CrawlerPolicies } from './crawler-policy.js';
 import { crawlSourceFolders } from './local-crawler.js';
 import { toTableInput } from './table-input.js';
 
@@ -23,6 +25,14 @@ export interface LocalCatalogOptions {
   tablePrefix: string;
   /** Crawler name written into `UPDATED_BY_CRAWLER`, as a real crawler does. */
   crawlerName?: string;
+  /**
+   * What a crawl does to tables that exist (SchemaChangePolicy and friends). Default: read from
+   * the Glue stack's crawlers in cloudformation-templates/glue.yaml at every crawl, so the local
+   * crawler does what the deployed ones do.
+   */
+  crawlerPolicies?: CrawlerPolicies;
+  /** Receives what a crawl found changed but did not write (UpdateBehavior LOG), as Glue logs it. */
+  onLog?: (message: string) => void;
   /** Injectable clock (milliseconds), so deadline tests need no real waiting. */
   now?: () => number;
   /** Injectable sleep, for waiting on a crawl another process runs. */
@@ -121,6 +131,7 @@ export function createLocalCatalog(options: LocalCatalogOptions): Catalog {
       await lock(timeoutMs, crawlOptions.onProgress);
       try {
         crawlOptions.onProgress?.('RUNNING');
+        const policies = options.crawlerPolicies ?? readCrawlerPolicies();
         const crawled = await crawlSourceFolders({
           store: options.store,
           database: options.database,
@@ -130,18 +141,23 @@ export function createLocalCatalog(options: LocalCatalogOptions): Catalog {
           now,
         });
         crawlOptions.onProgress?.('STOPPING');
-        // Glue's default SchemaChangePolicy (UPDATE_IN_DATABASE) replaces a crawled table's
-        // definition — including a schema fixed by hand — but keeps its creation time.
+        // Each table follows the policy of the crawler whose target holds its folder: the
+        // incremental crawler's is datasets/sources/incremental/, the other's the rest.
+        const incrementalTarget = s3Uri(options.store.bucket, `${SOURCES_PREFIX}incremental/`);
+        const stored: GlueTable[] = [];
         for (const table of crawled) {
-          const previous = await readTable(table.Name).catch((error) => {
+          const existing = await readTable(table.Name).catch((error) => {
             if (error instanceof NotFoundError) return undefined;
             throw error;
           });
-          if (previous?.CreateTime) table.CreateTime = previous.CreateTime;
-          await writeTable(table);
+          const policy = table.StorageDescriptor.Location.startsWith(incrementalTarget) ? policies.incremental : policies.initial;
+          const outcome = applyCrawlerPolicy(table, existing, policy);
+          if (outcome.action !== 'kept') await writeTable(outcome.table);
+          if (outcome.logged) options.onLog?.(kitMessage(NAME, `crawler "${crawlerName}": ${outcome.logged}`));
+          stored.push(outcome.table);
         }
         crawlOptions.onProgress?.('READY');
-        return { status: 'SUCCEEDED', tables: crawled };
+        return { status: 'SUCCEEDED', tables: stored };
       } catch (error) {
         if (error instanceof KitError) throw error;
         throw new OperationFailedError(kitMessage(NAME, `crawl failed: ${(error as Error).message}`), { cause: error });

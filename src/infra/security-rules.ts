@@ -242,6 +242,98 @@ export const checkNotebookImdsV2: SecurityRule = (parsed) =>
     .filter(([, resource]) => String((resource.Properties?.InstanceMetadataServiceConfiguration as Record<string, unknown> | undefined)?.MinimumInstanceMetadataServiceVersion) !== '2')
     .map(([id, , path]) => createTemplateIssue(parsed, 'notebook-imdsv2', `${path}.Properties`, `${id} must set InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion: '2'`));
 
+/**
+ * Every `Fn::Cidr [!Ref Param, count, bits]` fits every block the parameter admits: `count`
+ * subnets of `bits` host bits need a prefix of at most 32 - bits - log2(count). The original
+ * VPC admitted /19-/24 for `!Cidr [VpcCidr, 4, 12]` (four /20s need a /18), which CloudFormation
+ * only rejects halfway through creating the subnets.
+ */
+export const checkCidrFitsSubnets: SecurityRule = (parsed) => {
+  const issues: TemplateIssue[] = [];
+  walkTemplateValues(parsed.template.Resources, 'Resources', (value, path) => {
+    if (getIntrinsicName(value) !== 'Fn::Cidr') return;
+    const [block, count, bits] = (value as Record<string, unknown[]>)['Fn::Cidr'] ?? [];
+    const parameterName = refTarget(block);
+    const parameter = parameterName ? parsed.template.Parameters?.[parameterName] : undefined;
+    if (!parameter || typeof count !== 'number' || typeof bits !== 'number') return;
+    const longest = 32 - bits - Math.ceil(Math.log2(count));
+    const where = `${path}.Fn::Cidr`;
+    const admitted = listAdmittedPrefixes(parameter.AllowedPattern).filter((prefix) => prefix > longest);
+    if (admitted.length > 0) {
+      issues.push(
+        createTemplateIssue(parsed, 'cidr-fits-subnets', where, `${parameterName} admits /${admitted[0]}${admitted.length > 1 ? `-/${admitted.at(-1)}` : ''}, which cannot hold ${count} subnets of /${32 - bits} (needs /${longest} or shorter)`),
+      );
+    }
+    const fallback = typeof parameter.Default === 'string' ? Number(parameter.Default.split('/')[1]) : NaN;
+    if (fallback > longest) issues.push(createTemplateIssue(parsed, 'cidr-fits-subnets', `Parameters.${parameterName}.Default`, `${parameterName}'s default /${fallback} cannot hold ${count} subnets of /${32 - bits}`));
+  });
+  return issues;
+};
+
+/** Prefix lengths 0-32 an AllowedPattern lets through (every one without a pattern). */
+function listAdmittedPrefixes(pattern: string | undefined): number[] {
+  const prefixes = Array.from({ length: 33 }, (_, n) => n);
+  if (!pattern) return prefixes;
+  const regex = new RegExp(pattern);
+  return prefixes.filter((n) => ['10.0.0.0', '172.16.0.0', '192.168.0.0'].some((address) => regex.test(`${address}/${n}`)));
+}
+
+/**
+ * Every Glue crawler and job runs under a security configuration of the template that encrypts
+ * all three things Glue writes: S3 output, CloudWatch logs and job bookmarks.
+ */
+export const checkGlueSecurityConfiguration: SecurityRule = (parsed) => {
+  const issues: TemplateIssue[] = [];
+  const encrypted = new Map<string, string[]>();
+  for (const [id, resource] of eachResource(parsed, 'AWS::Glue::SecurityConfiguration')) {
+    const configuration = (resource.Properties?.EncryptionConfiguration ?? {}) as Record<string, any>;
+    const off: string[] = [];
+    if (!toArray(configuration.S3Encryptions).some((entry) => isEncryptionOn((entry as Record<string, unknown>)?.S3EncryptionMode))) off.push('S3Encryptions');
+    if (!isEncryptionOn(configuration.CloudWatchEncryption?.CloudWatchEncryptionMode)) off.push('CloudWatchEncryption');
+    if (!isEncryptionOn(configuration.JobBookmarksEncryption?.JobBookmarksEncryptionMode)) off.push('JobBookmarksEncryption');
+    encrypted.set(id, off);
+  }
+  const check = (type: string, property: string) => {
+    for (const [id, resource, path] of eachResource(parsed, type)) {
+      const target = refTarget(resource.Properties?.[property]);
+      const off = target ? encrypted.get(target) : undefined;
+      if (off === undefined) {
+        issues.push(createTemplateIssue(parsed, 'glue-security-configuration', `${path}.Properties`, `${id} must set ${property} to a security configuration of this template`));
+      } else if (off.length > 0) {
+        issues.push(createTemplateIssue(parsed, 'glue-security-configuration', `Resources.${target}.Properties.EncryptionConfiguration`, `${target} (used by ${id}) leaves ${off.join(', ')} unencrypted`));
+      }
+    }
+  };
+  check('AWS::Glue::Crawler', 'CrawlerSecurityConfiguration');
+  check('AWS::Glue::Job', 'SecurityConfiguration');
+  return issues;
+};
+
+function isEncryptionOn(mode: unknown): boolean {
+  return typeof mode === 'string' && mode !== 'DISABLED';
+}
+
+/**
+ * Neptune audit logs are on and exported: the cluster exports `audit` to CloudWatch Logs and its
+ * cluster parameter group sets neptune_enable_audit_log = 1 (without it the export stays empty).
+ * https://docs.aws.amazon.com/neptune/latest/userguide/auditing.html
+ */
+export const checkNeptuneAuditLog: SecurityRule = (parsed) => {
+  const issues: TemplateIssue[] = [];
+  for (const [id, resource, path] of eachResource(parsed, 'AWS::Neptune::DBCluster')) {
+    if (!toList(resource.Properties?.EnableCloudwatchLogsExports).includes('audit')) {
+      issues.push(createTemplateIssue(parsed, 'neptune-audit-log', `${path}.Properties`, `${id} must set EnableCloudwatchLogsExports: [audit]`));
+    }
+    const groupId = refTarget(resource.Properties?.DBClusterParameterGroupName);
+    const group = groupId ? parsed.template.Resources[groupId] : undefined;
+    const auditLog = (group?.Properties?.Parameters as Record<string, unknown> | undefined)?.neptune_enable_audit_log;
+    if (group?.Type !== 'AWS::Neptune::DBClusterParameterGroup' || String(auditLog) !== '1') {
+      issues.push(createTemplateIssue(parsed, 'neptune-audit-log', `${path}.Properties`, `${id} needs a DBClusterParameterGroup of this template with neptune_enable_audit_log: 1`));
+    }
+  }
+  return issues;
+};
+
 /** Every security rule, by id. */
 export const SECURITY_RULES: Record<string, SecurityRule> = {
   'no-open-ingress': checkNoOpenIngress,
@@ -258,6 +350,9 @@ export const SECURITY_RULES: Record<string, SecurityRule> = {
   'no-default-passwords': checkNoDefaultPasswords,
   'no-public-trust': checkNoPublicTrust,
   'notebook-imdsv2': checkNotebookImdsV2,
+  'cidr-fits-subnets': checkCidrFitsSubnets,
+  'glue-security-configuration': checkGlueSecurityConfiguration,
+  'neptune-audit-log': checkNeptuneAuditLog,
 };
 
 /** Runs every security rule over a template. */

@@ -204,6 +204,17 @@ export function testCatalog(backend: string, factory: CatalogFactory): void {
       expect(again.tables.every((t) => !t.updated && t.changedColumns.length === 0)).toBe(true);
     });
 
+    it('a crawl after fixTableSchemas keeps every fixed schema (the Glue stack\'s UpdateBehavior LOG)', async () => {
+      await fixTableSchemas(subject.catalog);
+      const fixed = await subject.catalog.listTables();
+      await subject.catalog.crawl({ timeoutMs: 60_000 });
+      const after = await subject.catalog.listTables();
+      expect(after.map((t) => [t.Name, t.StorageDescriptor.Columns, t.Parameters?.['skip.header.line.count']])).toEqual(
+        fixed.map((t) => [t.Name, t.StorageDescriptor.Columns, t.Parameters?.['skip.header.line.count']]),
+      );
+      expect((await fixTableSchemas(subject.catalog)).tables.every((t) => !t.updated)).toBe(true);
+    });
+
     it('fixTableSchemas with a missing table changes nothing (NotFoundError first)', async () => {
       const before = await subject.catalog.listTables();
       const error = await fixTableSchemas(subject.catalog, { incremental: true }).catch((e: Error) => e);

@@ -10,8 +10,10 @@ export const crawlCommand: CliCommand = {
 
 aws mode: StartCrawler on the kit's crawler (one already running is waited for), polls GetCrawler
 until READY and lists the tables. local mode: classifies every dataset folder with Glue's built-in
-CSV classifier rules and writes the tables to <data dir>/catalog/. Prints each table and whether
-the crawler found its header — a table whose columns all parse as strings loses it.
+CSV classifier rules and writes the new tables to <data dir>/catalog/. Either way a table that
+exists is never changed (the crawlers' SchemaChangePolicy in glue.yaml, UpdateBehavior LOG), so a
+fixed schema survives later crawls. Prints each table and whether the crawler found its header —
+a table whose columns all parse as strings loses it.
 
   --timeout SECONDS  give up waiting after this long (default 900)
 `,
