@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { KitConfig } from '../config/kit-config.js';
 import type { ObjectStore } from '../lake/object-store.js';
@@ -43,17 +46,38 @@ export async function destroyKit(options: DestroyOptions): Promise<DestroyResult
   const emptiedPrefixes: Record<string, number> = {};
   if (store) {
     for (const prefix of listKitPrefixes(options.keepData)) {
+      // Reported in the result, not logged: a caller printing both would say it twice.
       emptiedPrefixes[prefix] = await store.deleteObjects(prefix);
-      log(`emptied s3://${store.bucket}/${prefix} (${emptiedPrefixes[prefix]} objects)`);
     }
   }
   const deletedStacks: string[] = [];
   if (cloudFormation) {
     for (const stack of [...KIT_STACKS].reverse()) {
       const stackName = getStackName(config.stackPrefix, stack.name);
-      if (await deleteStack(cloudFormation, stackName, { wait: options.wait, log })) deletedStacks.push(stackName);
+      // Progress (deleting, stack events) is logged; "deleted" is in the result.
+      const progress = (line: string) => line !== `${stackName}: deleted` && log(line);
+      if (await deleteStack(cloudFormation, stackName, { wait: options.wait, log: progress })) deletedStacks.push(stackName);
     }
   }
   if (options.writeConfig !== false) clearStackOutputsFromConfig(config.dataDir);
   return { deletedStacks, emptiedPrefixes };
+}
+
+/** The folders of `<dataDir>` the kit's steps fill: embedded S3, local catalog, local graph, generated files. */
+export const LOCAL_STATE_DIRS = ['s3', 'catalog', 'graph', 'generated'];
+
+/**
+ * Removes the local state the steps wrote (the config file stays): after this no graph, table or
+ * generated file of the last run answers any more. Close the object store first (the embedded S3
+ * server keeps its files open). Returns the folders removed.
+ */
+export async function removeLocalState(config: Pick<KitConfig, 'dataDir' | 'generatedDir'>): Promise<string[]> {
+  const folders = [...LOCAL_STATE_DIRS.map((name) => join(config.dataDir, name)), config.generatedDir];
+  const removed: string[] = [];
+  for (const folder of [...new Set(folders)]) {
+    if (!existsSync(folder)) continue;
+    await rm(folder, { recursive: true, force: true });
+    removed.push(folder);
+  }
+  return removed;
 }
