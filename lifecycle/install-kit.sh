@@ -61,7 +61,10 @@ step "3/7 tslab and the kit"
 kit_spec="${IDGRAPH_KIT_PACKAGE:-}"
 if [ -z "$kit_spec" ]; then
   kit_spec="$home/.idgraph-kit.tgz"
-  aws s3 cp --quiet "s3://$bucket/kit/idgraph-kit.tgz" "$kit_spec"
+  if ! aws s3 cp --quiet "s3://$bucket/kit/idgraph-kit.tgz" "$kit_spec"; then
+    step "ERROR: the kit cannot be installed: s3://$bucket/kit/idgraph-kit.tgz is not there (or not readable) and no kit package was given (the workbench stack's KitPackage is empty). Run \"idgraph provision\" from a shell with deploy rights (it packs and uploads the kit), or deploy the workbench stack with KitPackage=idgraph-kit@<version>; then stop and start this notebook instance."
+    exit 1
+  fi
   chown ec2-user:ec2-user "$kit_spec"
 fi
 # npm-<N> is a node script (#!/usr/bin/env node): put node-<N>'s folder first so it runs on that node.

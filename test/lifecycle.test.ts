@@ -291,3 +291,34 @@ describe('install-kit.sh, with stand-ins for dnf, aws, sudo, chown and systemctl
     expect(output).toBe('aws c.cluster-x.eu-west-1.neptune.amazonaws.com eu-west-1\n');
   });
 });
+
+describe('install-kit.sh without a kit to install', () => {
+  it('says plainly that neither the tarball nor a package spec exists, and what to run', () => {
+    const root = join(dir, 'no-kit');
+    const home = join(root, 'home');
+    const stubs = join(root, 'stubs');
+    const nodeBinDir = join(root, 'usr-bin');
+    const calls = join(root, 'calls.log');
+    for (const folder of [home, stubs, nodeBinDir]) mkdirSync(folder, { recursive: true });
+    const stub = (name: string, body: string) => writeFileSync(join(stubs, name), `#!/bin/bash\necho "${name} $*" >> '${calls}'\n${body}\n`, { mode: 0o755 });
+    for (const name of ['dnf', 'chown', 'systemctl']) stub(name, 'exit 0');
+    stub('sudo', 'while [ $# -gt 0 ]; do case "$1" in -u) shift 2 ;; -H|-i) shift ;; *) break ;; esac; done\nexec "$@"');
+    // Nothing in any bucket: no graph-notebook release, no kit tarball.
+    stub('aws', 'echo "fatal error: An error occurred (404) when calling the HeadObject operation: Key does not exist" >&2; exit 1');
+    symlinkSync(process.execPath, join(nodeBinDir, 'node-22'));
+    writeFileSync(join(nodeBinDir, 'npm-22'), `#!/bin/bash\necho "npm-22 $*" >> '${calls}'\n`, { mode: 0o755 });
+    writeFileSync(join(home, '.bashrc'), '');
+    const installed = run('bash', [join(LIFECYCLE, 'install-kit.sh')], {
+      PATH: `${stubs}:/usr/bin:/bin`,
+      IDGRAPH_HOME: home,
+      IDGRAPH_NODE_BIN_DIR: nodeBinDir,
+      AWS_REGION: 'eu-west-1',
+      IDGRAPH_BUCKET: 'kit-bucket',
+      IDGRAPH_KIT_PACKAGE: '',
+      IDGRAPH_NODE_MAJOR: '22',
+    });
+    expect(installed.status).toBe(1);
+    expect(installed.stdout).toMatch(/ERROR: the kit cannot be installed: s3:\/\/kit-bucket\/kit\/idgraph-kit\.tgz is not there .*no kit package was given.*Run "idgraph provision"/);
+    expect(readFileSync(calls, 'utf8')).not.toContain('npm-22');
+  });
+});
