@@ -16,6 +16,7 @@ import {
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -23,6 +24,8 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/kit-config.js';
 import { completeStackOutputs } from '../src/infra/read-kit-stacks.js';
+import { destroyKit } from '../src/infra/destroy.js';
+import { createObjectStore } from '../src/lake/create-object-store.js';
 import { createKitBucket } from '../src/infra/create-kit-bucket.js';
 import { createKit } from '../src/kit.js';
 import { startFakeNeptune, type FakeNeptune } from './support/fake-neptune-server.js';
@@ -251,4 +254,29 @@ describe.skipIf(Boolean(motoMissing) && !required)('the aws path against moto an
     expect((await cf.send(new DescribeStacksCommand({ StackName: 'kit-neptune-core' }))).Stacks?.[0]?.StackStatus).toBe('CREATE_COMPLETE');
     expect(existsSync(join(dir, 'config.json'))).toBe(true);
   }, 60_000);
+
+  it('destroy leaves no earlier versions under the kit prefixes of the versioned bucket', async () => {
+    await createKitBucket(s3, { bucket: BUCKET, region: REGION, stackPrefix: PREFIX });
+    // moto applies the TLS-only Deny without its condition: drop it to write objects here.
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: BUCKET }));
+    for (const body of ['v1', 'v2']) {
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'datasets/sources/initial/cookie/cookie_data_full.csv', Body: body }));
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'notes/readers-own.txt', Body: body }));
+    }
+    const config = loadConfig({ mode: 'aws', dataDir: dir, bucket: BUCKET, region: REGION, stackPrefix: PREFIX }, { GRAPH_NOTEBOOK_CONFIG: '/nonexistent' });
+    const store = await createObjectStore(config);
+    try {
+      const result = await destroyKit({ config, store, s3 });
+      expect(result.emptiedPrefixes['datasets/']).toBe(1);
+      // Two versions and the delete marker the emptying left.
+      expect(result.deletedVersions['datasets/']).toBe(3);
+    } finally {
+      await store.close();
+    }
+    const kit = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: 'datasets/' }));
+    expect([...(kit.Versions ?? []), ...(kit.DeleteMarkers ?? [])]).toEqual([]);
+    const readers = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: 'notes/' }));
+    expect(readers.Versions).toHaveLength(2);
+  });
 });
+

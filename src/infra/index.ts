@@ -21,3 +21,4 @@ export * from './read-kit-stacks.js';
 export * from './neptune-admin.js';
 export * from './check-deployment.js';
 export * from './remove-pipeline-data.js';
+export * from './delete-object-versions.js';
