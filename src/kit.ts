@@ -301,9 +301,9 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       const cloudFormation = new CloudFormationClient({ region: config.region });
       const s3 = new S3Client({ region: config.region });
       try {
-        // The bucket is created first when missing: the store below checks it exists.
+        // The bucket is created first when missing: the store below checks that it exists.
         await createKitBucket(s3, { bucket: config.bucket, region: config.region, stackPrefix: config.stackPrefix, log });
-        return await provisionAws({ config, cloudFormation, s3, store: await getStore(), log });
+        return await provisionAws({ config, cloudFormation, store: await getStore(), log });
       } finally {
         cloudFormation.destroy();
         s3.destroy();
