@@ -42,13 +42,43 @@ ENV
 chown ec2-user:ec2-user "$profile"
 grep -qF "$profile" "$home/.bashrc" || echo "source $profile" >> "$home/.bashrc"
 # The Neptune Workbench release of graph-notebook (the same tarball the console's Workbench uses).
-if aws s3 cp --quiet "s3://aws-neptune-notebook-$region/graph_notebook.tar.gz" /tmp/graph_notebook.tar.gz; then
-  rm -rf /tmp/graph_notebook
-  tar -xzf /tmp/graph_notebook.tar.gz -C /tmp
-  sudo -u ec2-user -i bash -c "source '$profile' && /tmp/graph_notebook/install.sh" || step "graph-notebook install failed; continuing"
+# What its install.sh does to JupyterSystemEnv could not be read (the tarball is only in AWS's
+# regional buckets). What is public: AWS's sample lifecycle for the Amazon Linux 2 platforms
+# (aws/graph-notebook additional-databases/sagemaker/sagemaker-notebook-lifecycle/
+# install-graph-notebook-lc.sh) pins jupyter_server<=2.7.3, notebook==6.4.12, jupyter-client<=6.1.12
+# and nbclient<=0.7.0 into JupyterSystemEnv; on notebook-al2023-v1 (JupyterLab 4, notebook 7,
+# jupyter_client 8) that would downgrade the server and break its restart. graph-notebook 5.x
+# itself asks for jupyterlab>=4.3.5,<5, notebook 7, jupyter_client 8 (its pyproject.toml). So the
+# server's packages are recorded before the install, and any it changed are put back after it:
+# a working JupyterLab 4 matters more than graph-notebook's widgets.
+jupyter_server_packages() {
+  [ -x "$jupyter_python" ] || return 0
+  "$jupyter_python" - <<'PY'
+import importlib.metadata as metadata
+for name in ("jupyterlab", "jupyter_server", "notebook", "jupyter_client", "jupyter_core", "nbclient", "nbclassic", "ipykernel"):
+    try:
+        print("%s==%s" % (name, metadata.version(name)))
+    except metadata.PackageNotFoundError:
+        pass
+PY
+}
+release_dir="$(mktemp -d)"
+chown ec2-user:ec2-user "$release_dir"
+if aws s3 cp --quiet "s3://aws-neptune-notebook-$region/graph_notebook.tar.gz" "$release_dir/graph_notebook.tar.gz"; then
+  tar -xzf "$release_dir/graph_notebook.tar.gz" -C "$release_dir"
+  chown -R ec2-user:ec2-user "$release_dir"
+  server_before="$(jupyter_server_packages)"
+  sudo -u ec2-user -i bash -c "source '$profile' && '$release_dir/graph_notebook/install.sh'" || step "graph-notebook install failed; continuing"
+  mapfile -t changed < <(comm -23 <(sort <<<"$server_before") <(jupyter_server_packages | sort) | grep -v '^$' || true)
+  if [ ${#changed[@]} -gt 0 ]; then
+    step "graph-notebook's install changed the Jupyter server's packages; putting back ${changed[*]}"
+    as_user "$(dirname "$jupyter_python")/pip" install --quiet --disable-pip-version-check "${changed[@]}" \
+      || step "WARNING: could not put back ${changed[*]}: the Jupyter server may not restart; see above"
+  fi
 else
   step "graph-notebook release not reachable; continuing without it"
 fi
+rm -rf "$release_dir"
 
 step "2/7 Node.js $node_major (dnf nodejs$node_major)"
 dnf install -y -q "nodejs$node_major" "nodejs$node_major-npm"
@@ -61,7 +91,10 @@ step "3/7 tslab and the kit"
 kit_spec="${IDGRAPH_KIT_PACKAGE:-}"
 if [ -z "$kit_spec" ]; then
   kit_spec="$home/.idgraph-kit.tgz"
-  aws s3 cp --quiet "s3://$bucket/kit/idgraph-kit.tgz" "$kit_spec"
+  if ! aws s3 cp --quiet "s3://$bucket/kit/idgraph-kit.tgz" "$kit_spec"; then
+    step "ERROR: the kit cannot be installed: s3://$bucket/kit/idgraph-kit.tgz is not there (or not readable) and no kit package was given (the workbench stack's KitPackage is empty). Run \"idgraph provision\" from a shell with deploy rights (it packs and uploads the kit), or deploy the workbench stack with KitPackage=idgraph-kit@<version>; then stop and start this notebook instance."
+    exit 1
+  fi
   chown ec2-user:ec2-user "$kit_spec"
 fi
 # npm-<N> is a node script (#!/usr/bin/env node): put node-<N>'s folder first so it runs on that node.

@@ -5,12 +5,12 @@ import './node-version-notice.js';
  * notebook never branches on the mode: the same cell runs on AWS and offline.
  */
 import { createReadStream, existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { GetEngineStatusCommand } from '@aws-sdk/client-neptunedata';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Catalog, CrawlResult } from './catalog/catalog-types.js';
 import { createCatalog } from './catalog/create-catalog.js';
 import { fixTableSchemas, type SchemaFixReport } from './catalog/fix-table-schemas.js';
@@ -26,9 +26,14 @@ import { runLocalTransform, type TransformProgress } from './etl/run-local-trans
 import type { TransformReport } from './etl/transform-report.js';
 import { connectGraph, type GraphConnection } from './graph/connect-graph.js';
 import { createNeptunedataClient } from './graph/neptune-endpoint.js';
-import { destroyKit, type DestroyResult } from './infra/destroy.js';
+import { checkAwsDeployment } from './infra/check-deployment.js';
+import { createKitBucket } from './infra/create-kit-bucket.js';
+import { destroyKit, removeLocalState } from './infra/destroy.js';
+import { createNeptuneAdminClient } from './infra/neptune-admin.js';
 import { provisionAws } from './infra/provision.js';
 import { provisionLocal } from './infra/provision-local.js';
+import { completeStackOutputs } from './infra/read-kit-stacks.js';
+import { removePipelineData } from './infra/remove-pipeline-data.js';
 import { createObjectStore } from './lake/create-object-store.js';
 import { graphPrefix } from './lake/dataset-layout.js';
 import type { ObjectStore } from './lake/object-store.js';
@@ -76,10 +81,26 @@ export interface KitProvisionResult {
   configFile?: string;
 }
 
-/** What `cleanup` returns (infra's DestroyResult, declared here for the same reason). */
+/** What `cleanup` returns (declared here for the same reason). */
 export interface KitCleanupResult {
+  /** Stacks deleted: none from a notebook (the Workbench's role may not; `idgraph destroy` does). */
   deletedStacks: string[];
   emptiedPrefixes: Record<string, number>;
+  /** The graph was emptied (aws: Neptune's fast reset; local: the embedded graph removed). */
+  graphReset: boolean;
+  /** Local folders removed (generated files; in local mode also the embedded S3, catalog and graph). */
+  removedLocal: string[];
+  /** aws: the command that deletes the stacks, from a shell with deploy rights. */
+  destroyCommand?: string;
+}
+
+/** What `verify` returns: one row per check, and the stack outputs the next notebooks read. */
+export interface KitVerifyResult {
+  mode: 'aws' | 'local';
+  checks: PreflightCheck[];
+  outputs: Record<string, string>;
+  /** Every check passed. */
+  ok: boolean;
 }
 
 /** The graph as notebooks see it: a traversal source and Gremlin text, whatever the mode. */
@@ -105,7 +126,17 @@ export interface Kit {
   readonly show: Show;
   generate(options?: KitGenerateOptions): Promise<GenerateDebugReport>;
   upload(options?: KitUploadOptions): Promise<UploadReport>;
+  /**
+   * Deploys the stacks (aws: needs deploy rights, so from a shell, as `idgraph provision` does;
+   * local: validates the templates and records the local outputs).
+   */
   provision(): Promise<KitProvisionResult>;
+  /**
+   * Step 3 in a notebook: checks what was provisioned, changing nothing. aws: the stacks' statuses
+   * and outputs, Neptune's engine status and version, IAM auth, the loader role. local: the
+   * templates (validated) with their local outputs, and the embedded engine.
+   */
+  verify(): Promise<KitVerifyResult>;
   crawl(): Promise<CrawlResult>;
   fixSchemas(options?: { incremental?: boolean }): Promise<SchemaFixReport>;
   transform(options?: KitBatchOptions): Promise<TransformReport>;
@@ -116,7 +147,10 @@ export interface Kit {
   queries(): Promise<QueryCatalogue>;
   /** Who is really behind every session and cookie, as the generator wrote it (full + incremental batches). */
   groundTruth(): Promise<GroundTruth>;
-  /** Step 99: empties the kit's prefixes, deletes the stacks (aws) and drops local state. */
+  /**
+   * Step 99: removes what the notebooks made. aws: the dataset prefixes and Neptune's graph (fast
+   * reset); the stacks stay for `idgraph destroy`. local: every prefix and the local state.
+   */
   cleanup(): Promise<KitCleanupResult>;
   /** Stops what the kit started (embedded S3 server, graph connection). */
   close(): Promise<void>;
@@ -157,6 +191,14 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
     return graph;
   };
   const progressOf = (step: string, unit: string) => show.progress(step, unit);
+  const withCloudFormation = async <T>(use: (client: CloudFormationClient) => Promise<T>): Promise<T> => {
+    const client = new CloudFormationClient({ region: config.region });
+    try {
+      return await use(client);
+    } finally {
+      client.destroy();
+    }
+  };
 
   return {
     config,
@@ -239,6 +281,15 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       return report;
     },
     async upload(uploadOptions = {}) {
+      if (config.mode === 'aws' && !store) {
+        // A fresh account has no bucket before the first upload: create it (or find it) first.
+        const s3 = new S3Client({ region: config.region });
+        try {
+          await createKitBucket(s3, { bucket: config.bucket, region: config.region, stackPrefix: config.stackPrefix, log });
+        } finally {
+          s3.destroy();
+        }
+      }
       return uploadDatasets(await getStore(), {
         dir: config.generatedDir,
         incremental: uploadOptions.incremental,
@@ -248,10 +299,40 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
     async provision() {
       if (config.mode === 'local') return provisionLocal({ config });
       const cloudFormation = new CloudFormationClient({ region: config.region });
+      const s3 = new S3Client({ region: config.region });
       try {
+        // The bucket is created first when missing: the store below checks that it exists.
+        await createKitBucket(s3, { bucket: config.bucket, region: config.region, stackPrefix: config.stackPrefix, log });
         return await provisionAws({ config, cloudFormation, store: await getStore(), log });
       } finally {
         cloudFormation.destroy();
+        s3.destroy();
+      }
+    },
+    async verify() {
+      if (config.mode === 'local') {
+        const provisioned = await provisionLocal({ config });
+        const checks: PreflightCheck[] = [{ check: 'templates', ok: true, detail: `valid; ${Object.keys(provisioned.outputs).length} outputs with local values` }];
+        try {
+          const { g } = await getGraph();
+          const vertices = Number((await g.V().count().next()).value);
+          checks.push({ check: 'graph engine', ok: true, detail: `embedded engine, ${vertices.toLocaleString('en-US')} vertices` });
+        } catch (error) {
+          checks.push({ check: 'graph engine', ok: false, detail: (error as Error).message });
+        }
+        checks.push({ check: 'IAM authentication', ok: true, detail: 'not used by the embedded engine (on in aws mode)' });
+        checks.push({ check: 'loader', ok: true, detail: 'embedded bulk loader reads the embedded S3 (no role)' });
+        return { mode: 'local', checks, outputs: provisioned.outputs, ok: checks.every((c) => c.ok) };
+      }
+      const cloudFormation = new CloudFormationClient({ region: config.region });
+      // The stacks may name the endpoint when nothing else does: read them before the engine.
+      await completeStackOutputs(config, cloudFormation, 'NeptuneClusterEndpoint').catch(() => undefined);
+      const neptunedata = config.neptune || config.stackOutputs.NeptuneClusterEndpoint ? createNeptuneAdminClient(config) : undefined;
+      try {
+        return { mode: 'aws', ...(await checkAwsDeployment({ config, cloudFormation, neptunedata })) };
+      } finally {
+        cloudFormation.destroy();
+        neptunedata?.destroy();
       }
     },
     async crawl() {
@@ -277,6 +358,8 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
         progress.finish(`${report.files.length} files`);
         return report;
       }
+      // In the Workbench the config file has no stack outputs (provisioning ran elsewhere): read them.
+      if (!config.glueJobName && !config.stackOutputs.GlueJobName) await withCloudFormation((cf) => completeStackOutputs(config, cf, 'GlueJobName'));
       const jobName = config.glueJobName ?? config.stackOutputs.GlueJobName;
       if (!jobName) throw new NotFoundError(kitMessage('glue', 'no Glue job name: provision first (stack output GlueJobName)'));
       const glue = new GlueClient({ region: config.region });
@@ -287,6 +370,9 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
       }
     },
     async load(loadOptions = {}) {
+      if (config.mode === 'aws' && !config.loaderRoleArn && !config.stackOutputs.NeptuneLoaderRoleArn) {
+        await withCloudFormation((cf) => completeStackOutputs(config, cf, 'NeptuneLoaderRoleArn'));
+      }
       const loader = createBulkLoader(config, { store: await getStore() });
       const progress = progressOf('load', 'records');
       const status = await loader.load({
@@ -316,23 +402,24 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
     },
     async cleanup() {
       await closeGraph();
-      const cloudFormation = config.mode === 'aws' ? new CloudFormationClient({ region: config.region }) : undefined;
-      let result: DestroyResult;
-      try {
-        result = await destroyKit({ config, store: await getStore(), cloudFormation, log });
-      } finally {
-        cloudFormation?.destroy();
+      if (config.mode === 'aws') {
+        const neptunedata = createNeptuneAdminClient(config);
+        try {
+          const removed = await removePipelineData({ store: await getStore(), neptunedata, log });
+          const removedLocal = await removeLocalState({ dataDir: config.dataDir, generatedDir: config.generatedDir });
+          return { deletedStacks: [], emptiedPrefixes: removed.emptiedPrefixes, graphReset: removed.graphReset, removedLocal, destroyCommand: removed.destroyCommand };
+        } finally {
+          neptunedata.destroy();
+        }
       }
-      if (config.mode === 'local') {
-        // Local state is the embedded services' data: drop it all (the config file stays).
-        const opened = store;
-        store = undefined;
-        catalog = undefined;
-        await (await opened)?.close();
-        for (const dir of ['s3', 'catalog', 'graph', 'generated']) await rm(join(config.dataDir, dir), { recursive: true, force: true });
-        await rm(config.generatedDir, { recursive: true, force: true });
-      }
-      return result;
+      // Local: what `idgraph destroy` does, the same function: every prefix, then the local state.
+      const result = await destroyKit({ config, store: await getStore(), log });
+      const opened = store;
+      store = undefined;
+      catalog = undefined;
+      await (await opened)?.close();
+      const removedLocal = await removeLocalState(config);
+      return { deletedStacks: result.deletedStacks, emptiedPrefixes: result.emptiedPrefixes, graphReset: true, removedLocal };
     },
     async close() {
       await closeGraph();

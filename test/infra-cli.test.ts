@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/run-cli.js';
 import { loadConfig } from '../src/config/kit-config.js';
 import { createObjectStore } from '../src/lake/create-object-store.js';
+import { createKit } from '../src/kit.js';
 
 function capture() {
   const out: string[] = [];
@@ -65,4 +66,42 @@ describe('idgraph provision / destroy (local mode)', () => {
     }
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).stackOutputs).toEqual({});
   });
+
+  it('destroy removes what notebook 99 removes — objects, catalog, graph, generated files — and says each thing once', { timeout: 120_000 }, async () => {
+    // The test before kept datasets/ (--keep-data): start from an empty bucket.
+    const leftover = await createObjectStore(loadConfig());
+    await leftover.deleteObjects('');
+    await leftover.close();
+    const kit = await createKit({ records: 200 }, { show: { write: () => {} } });
+    try {
+      await kit.generate();
+      await kit.upload();
+      await kit.crawl();
+      await kit.fixSchemas();
+      await kit.transform();
+      const loaded = await kit.load();
+      const count = await (await kit.graph()).query('g.V().count()');
+      expect(count, JSON.stringify(loaded.overallStatus)).toEqual([expect.any(Number)]);
+      expect(count[0]).toBeGreaterThan(0);
+    } finally {
+      await kit.close();
+    }
+    for (const folder of ['catalog', 'graph', 'generated']) expect(existsSync(join(dir, folder)), folder).toBe(true);
+
+    const { io, out, err } = capture();
+    expect(await runCli(['destroy'], io)).toBe(0);
+    const lines = [...out.join('').split('\n'), ...err.join('').split('\n')].filter(Boolean).map((line) => line.replace(/^destroy: /, ''));
+    expect(lines.filter((line, i) => lines.indexOf(line) !== i)).toEqual([]);
+    expect(out.join('')).toMatch(/emptied s3:\/\/cli-bucket\/datasets\/ \(\d+ objects\)/);
+    expect(out.join('')).toContain(`removed ${join(dir, 'graph')}`);
+    for (const folder of ['s3', 'catalog', 'graph', 'generated']) expect(existsSync(join(dir, folder)), folder).toBe(false);
+
+    const query = capture();
+    expect(await runCli(['query', 'g.V().count()'], query.io)).toBe(0);
+    expect(query.out.join('').trim()).toBe('0');
+    const tables = capture();
+    await runCli(['tables'], tables.io);
+    expect(tables.out.join('')).not.toContain('poc_identity_graph_');
+  });
 });
+

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -275,6 +276,22 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     // The next loadConfig sees them.
     expect(loadConfig({ dataDir: dir }, {}).neptune?.host).toBe('c.cluster-x.eu-west-1.neptune.amazonaws.com');
     expect(log.join('\n')).toContain('kit-glue: created');
+  });
+
+  it('without a tarball or a package spec, packs the running kit and uploads it for the Workbench', { timeout: 120_000 }, async () => {
+    mockFreshAccount();
+    const log: string[] = [];
+    const result = await provisionAws({ config, cloudFormation: client, store, wait, log: (line) => log.push(line) });
+    expect(result.uploaded).toContain(KIT_TARBALL_KEY);
+    expect(result.warnings.filter((w) => w.includes(KIT_TARBALL_KEY))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    expect(log).toContain(`packed the running kit ${manifest.name}@${manifest.version} for the Workbench`);
+    // What install-kit.sh gets is an npm package of the kit: its manifest, dist/, notebooks/, lifecycle/.
+    const tarball = join(dir, 'downloaded.tgz');
+    writeFileSync(tarball, await store.getObject(KIT_TARBALL_KEY));
+    const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
+    expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/dist/kit.js', 'package/lifecycle/install-kit.sh', 'package/notebooks/03-Provision-Infrastructure.ipynb']));
+    expect(listing.some((entry) => entry.startsWith('package/src/') || entry.startsWith('package/node_modules/'))).toBe(false);
   });
 
   it('updates what exists, and a second run with nothing changed is all no-ops', async () => {

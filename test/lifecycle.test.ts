@@ -291,3 +291,84 @@ describe('install-kit.sh, with stand-ins for dnf, aws, sudo, chown and systemctl
     expect(output).toBe('aws c.cluster-x.eu-west-1.neptune.amazonaws.com eu-west-1\n');
   });
 });
+
+describe('install-kit.sh without a kit to install', () => {
+  it('says plainly that neither the tarball nor a package spec exists, and what to run', () => {
+    const root = join(dir, 'no-kit');
+    const home = join(root, 'home');
+    const stubs = join(root, 'stubs');
+    const nodeBinDir = join(root, 'usr-bin');
+    const calls = join(root, 'calls.log');
+    for (const folder of [home, stubs, nodeBinDir]) mkdirSync(folder, { recursive: true });
+    const stub = (name: string, body: string) => writeFileSync(join(stubs, name), `#!/bin/bash\necho "${name} $*" >> '${calls}'\n${body}\n`, { mode: 0o755 });
+    for (const name of ['dnf', 'chown', 'systemctl']) stub(name, 'exit 0');
+    stub('sudo', 'while [ $# -gt 0 ]; do case "$1" in -u) shift 2 ;; -H|-i) shift ;; *) break ;; esac; done\nexec "$@"');
+    // Nothing in any bucket: no graph-notebook release, no kit tarball.
+    stub('aws', 'echo "fatal error: An error occurred (404) when calling the HeadObject operation: Key does not exist" >&2; exit 1');
+    symlinkSync(process.execPath, join(nodeBinDir, 'node-22'));
+    writeFileSync(join(nodeBinDir, 'npm-22'), `#!/bin/bash\necho "npm-22 $*" >> '${calls}'\n`, { mode: 0o755 });
+    writeFileSync(join(home, '.bashrc'), '');
+    const installed = run('bash', [join(LIFECYCLE, 'install-kit.sh')], {
+      PATH: `${stubs}:/usr/bin:/bin`,
+      IDGRAPH_HOME: home,
+      IDGRAPH_NODE_BIN_DIR: nodeBinDir,
+      AWS_REGION: 'eu-west-1',
+      IDGRAPH_BUCKET: 'kit-bucket',
+      IDGRAPH_KIT_PACKAGE: '',
+      IDGRAPH_NODE_MAJOR: '22',
+    });
+    expect(installed.status).toBe(1);
+    expect(installed.stdout).toMatch(/ERROR: the kit cannot be installed: s3:\/\/kit-bucket\/kit\/idgraph-kit\.tgz is not there .*no kit package was given.*Run "idgraph provision"/);
+    expect(readFileSync(calls, 'utf8')).not.toContain('npm-22');
+  });
+});
+
+describe('install-kit.sh and graph-notebook\'s install', () => {
+  it('puts back the Jupyter server packages the graph-notebook release changed in JupyterSystemEnv', () => {
+    const root = join(dir, 'gn-downgrade');
+    const home = join(root, 'home');
+    const stubs = join(root, 'stubs');
+    const nodeBinDir = join(root, 'usr-bin');
+    const calls = join(root, 'calls.log');
+    for (const folder of [home, stubs, nodeBinDir, join(home, 'anaconda3', 'envs')]) mkdirSync(folder, { recursive: true });
+    const venv = join(home, 'anaconda3', 'envs', 'JupyterSystemEnv');
+    expect(run(DEBIAN_PYTHON, ['-m', 'venv', '--system-site-packages', '--without-pip', venv]).status).toBe(0);
+    const sitePackages = run(join(venv, 'bin', 'python'), ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])']).stdout.trim();
+    const clientBefore = run(join(venv, 'bin', 'python'), ['-c', 'import importlib.metadata as m; print(m.version("jupyter_client"))']).stdout.trim();
+    expect(clientBefore).toMatch(/^\d+\./);
+    const fakeOld = join(sitePackages, 'jupyter_client-6.1.12.dist-info');
+
+    // The release: an install.sh that pins jupyter-client<=6.1.12, as AWS's AL2 sample does
+    // (played by a dist-info of that version shadowing Debian's).
+    const release = join(root, 'release', 'graph_notebook');
+    mkdirSync(release, { recursive: true });
+    writeFileSync(join(release, 'install.sh'), `#!/bin/bash\nmkdir -p '${fakeOld}'\nprintf 'Metadata-Version: 2.1\\nName: jupyter_client\\nVersion: 6.1.12\\n' > '${fakeOld}/METADATA'\necho gn-installed\n`, { mode: 0o755 });
+    const tarball = join(root, 'graph_notebook.tar.gz');
+    expect(spawnSync('tar', ['-czf', tarball, '-C', join(root, 'release'), 'graph_notebook']).status).toBe(0);
+
+    const stub = (name: string, body: string) => writeFileSync(join(stubs, name), `#!/bin/bash\necho "${name} $*" >> '${calls}'\n${body}\n`, { mode: 0o755 });
+    for (const name of ['dnf', 'chown', 'systemctl']) stub(name, 'exit 0');
+    stub('sudo', 'while [ $# -gt 0 ]; do case "$1" in -u) shift 2 ;; -H|-i) shift ;; *) break ;; esac; done\nexec "$@"');
+    // The release is in AWS's bucket; the kit tarball is not (the install stops at step 3, after what is tested here).
+    stub('aws', `case "$4" in *graph_notebook.tar.gz) cp '${tarball}' "$5" ;; *) exit 1 ;; esac`);
+    // JupyterSystemEnv's pip, as a stand-in: "installs" the versions given by removing the shadowing dist-info.
+    writeFileSync(join(venv, 'bin', 'pip'), `#!/bin/bash\necho "pip $*" >> '${calls}'\nrm -rf '${fakeOld}'\n`, { mode: 0o755 });
+    symlinkSync(process.execPath, join(nodeBinDir, 'node-22'));
+    writeFileSync(join(nodeBinDir, 'npm-22'), '#!/bin/bash\nexit 0\n', { mode: 0o755 });
+    writeFileSync(join(home, '.bashrc'), '');
+
+    const installed = run('bash', [join(LIFECYCLE, 'install-kit.sh')], {
+      PATH: `${stubs}:/usr/bin:/bin`,
+      IDGRAPH_HOME: home,
+      IDGRAPH_NODE_BIN_DIR: nodeBinDir,
+      AWS_REGION: 'eu-west-1',
+      IDGRAPH_BUCKET: 'kit-bucket',
+      IDGRAPH_KIT_PACKAGE: '',
+      IDGRAPH_NODE_MAJOR: '22',
+    });
+    expect(installed.stdout).toContain('gn-installed');
+    expect(installed.stdout).toContain(`graph-notebook's install changed the Jupyter server's packages; putting back jupyter_client==${clientBefore}`);
+    expect(readFileSync(calls, 'utf8')).toContain(`pip install --quiet --disable-pip-version-check jupyter_client==${clientBefore}`);
+    expect(existsSync(fakeOld)).toBe(false);
+  });
+});

@@ -32,14 +32,17 @@ export function updateConfigFile(dataDir: string, update: (current: SavedConfig)
 /**
  * Merges stack outputs into the config file: `stackOutputs` by key, and the typed fields the
  * other modules read (Neptune endpoint, loader role, Glue names, bucket) when the outputs carry
- * them.
+ * them. With `fillOnly`, typed fields already in the file are kept (the Workbench's lifecycle
+ * wrote them from graph-notebook's config and its own settings).
  */
-export function writeStackOutputsToConfig(dataDir: string, outputs: Record<string, string>, config: Pick<KitConfig, 'region'>): string {
-  return updateConfigFile(dataDir, (current) => ({
-    ...current,
-    ...deriveConfigFromOutputs(outputs, config),
-    stackOutputs: { ...(current.stackOutputs ?? {}), ...outputs },
-  }));
+export function writeStackOutputsToConfig(dataDir: string, outputs: Record<string, string>, config: Pick<KitConfig, 'region'>, options: { fillOnly?: boolean } = {}): string {
+  return updateConfigFile(dataDir, (current) => {
+    const derived = deriveConfigFromOutputs(outputs, config);
+    return {
+      ...(options.fillOnly ? { ...derived, ...current } : { ...current, ...derived }),
+      stackOutputs: { ...(current.stackOutputs ?? {}), ...outputs },
+    };
+  });
 }
 
 /** The typed config fields a set of stack outputs determines. */

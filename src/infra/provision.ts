@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { KitConfig } from '../config/kit-config.js';
 import { InvalidInputError, kitMessage } from '../errors.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import { writeStackOutputsToConfig } from './config-file.js';
+import { createKitBucket } from './create-kit-bucket.js';
 import { deployStack, describeStack, type DeployStackResult, type StackWaitOptions } from './deploy-stack.js';
 import { getS3ObjectUrl, getStackName, KIT_STACKS, TEMPLATES_DIR, TEMPLATES_PREFIX, type KitStack, type KitStackName } from './kit-stacks.js';
+import { packKit } from './pack-kit.js';
 import { uploadArtifacts } from './upload-artifacts.js';
 import { assertTemplatesValid, listKitTemplateFiles } from './validate-templates.js';
 
@@ -24,10 +29,20 @@ export interface ProvisionAwsOptions extends ProvisionOptions {
   cloudFormation: CloudFormationClient;
   /** The kit's bucket, where templates, job scripts and lifecycle scripts go. */
   store: ObjectStore;
+  /**
+   * An S3 client for the bucket's region: with it, a missing bucket is created (encrypted,
+   * versioned, public access blocked, TLS only, tagged) before anything is uploaded to it.
+   */
+  s3?: S3Client;
   /** The kit's `npm pack` tarball for the Workbench. */
   kitTarball?: string;
   /** Or an npm spec the Workbench installs (e.g. `idgraph-kit@0.1.0`). */
   kitPackage?: string;
+  /**
+   * Without a tarball or a package spec, pack the running kit and upload that (default true);
+   * false uploads none, leaving whatever tarball the bucket already holds.
+   */
+  packRunningKit?: boolean;
   /** Only these stacks (still in dependency order); default all five. */
   stacks?: KitStackName[];
   /**
@@ -97,7 +112,22 @@ export async function provisionAws(options: ProvisionAwsOptions): Promise<Provis
   // A bucket the iam stack creates cannot hold that stack's template yet: send it as the body.
   const first = createBucket && selected[0]?.name === 'iam' ? selected.shift() : undefined;
   if (first) await deploy(first, { templateBody: readFileSync(join(templatesDir, first.templateFile), 'utf8') });
-  const { uploaded, warnings } = await uploadArtifacts(store, { rootDir: options.rootDir, kitTarball: options.kitTarball, kitPackage: options.kitPackage, log });
+  else if (options.s3) await createKitBucket(options.s3, { bucket: config.bucket, region: config.region, stackPrefix: config.stackPrefix, log });
+
+  let kitTarball = options.kitTarball;
+  let packed: string | undefined;
+  if (!kitTarball && !options.kitPackage && options.packRunningKit !== false) {
+    const kit = await packKit(options.rootDir);
+    log(`packed the running kit ${kit.spec} for the Workbench`);
+    kitTarball = packed = kit.file;
+  }
+  let uploadResult;
+  try {
+    uploadResult = await uploadArtifacts(store, { rootDir: options.rootDir, kitTarball, kitPackage: options.kitPackage, log });
+  } finally {
+    if (packed) rmSync(dirname(packed), { recursive: true, force: true });
+  }
+  const { uploaded, warnings } = uploadResult;
   for (const warning of warnings) log(`warning: ${warning}`);
   for (const stack of selected) {
     await deploy(stack, { templateUrl: getS3ObjectUrl(config.bucket, config.region, TEMPLATES_PREFIX + stack.templateFile) });

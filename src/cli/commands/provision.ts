@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
 import { loadConfig } from '../../config/index.js';
 import { InvalidInputError, kitMessage } from '../../errors.js';
 import { KIT_STACKS, provisionAws, provisionLocal, type KitStackName, type ProvisionResult } from '../../infra/index.js';
@@ -10,16 +11,18 @@ export const provisionCommand: CliCommand = {
   summary: 'validate the CloudFormation templates and deploy the stacks (aws), or report the local outputs (local)',
   usage: `Usage: idgraph provision [--kit-tarball FILE | --kit-package SPEC] [--create-bucket] [--stacks a,b] [--replace-rolled-back] [--neptune-port N] [--json]
 
-aws mode: validates the five templates (resource specification, references, imports, security
-rules), uploads templates, Glue job scripts and lifecycle scripts to s3://<bucket>/, then creates
-or updates the stacks ${KIT_STACKS.map((s) => s.name).join(', ')} in that order, waiting for each,
-and writes their outputs to <data dir>/config.json.
+aws mode (from a shell with deploy rights: a laptop or CloudShell, not the Workbench): validates
+the five templates (resource specification, references, imports, security rules), creates the
+bucket if it does not exist (SSE-S3, versioning, public access blocked, TLS-only policy, tagged),
+uploads templates, Glue job scripts, lifecycle scripts and the kit itself (packed from the running
+kit) to s3://<bucket>/, then creates or updates the stacks ${KIT_STACKS.map((s) => s.name).join(', ')} in
+that order, waiting for each, and writes their outputs to <data dir>/config.json.
 local mode: validates the same templates and writes the same output names with local values.
 
-  --kit-tarball FILE      the kit's "npm pack" tarball, uploaded for the Workbench to install
+  --kit-tarball FILE      the kit's "npm pack" tarball to upload (default: the running kit, packed)
   --kit-package SPEC      or an npm spec the Workbench installs instead (e.g. idgraph-kit@0.1.0)
-  --create-bucket         the iam stack creates the bucket (encrypted, public access blocked,
-                          kept on delete); without it the bucket must exist (or was created so before)
+  --create-bucket         the iam stack creates the bucket instead (encrypted, public access
+                          blocked, kept on delete)
   --stacks a,b            only these stacks (still in dependency order)
   --replace-rolled-back   delete and re-create a stack left in ROLLBACK_COMPLETE
   --neptune-port N        local mode: port of the embedded Gremlin endpoint, if one runs
@@ -43,13 +46,15 @@ local mode: validates the same templates and writes the same output names with l
       result = await provisionLocal({ config, log, neptunePort: parsePort(values['neptune-port']) });
     } else {
       const cloudFormation = new CloudFormationClient({ region: config.region });
+      const s3 = new S3Client({ region: config.region });
       const createBucket = values['create-bucket'] === true ? true : undefined;
-      // A bucket the iam stack is about to create cannot be checked for yet.
-      const store = await createObjectStore(config, { skipBucketCheck: createBucket === true });
+      // The bucket may not exist yet: provisioning creates it (or the iam stack does) before uploading.
+      const store = await createObjectStore(config, { skipBucketCheck: true });
       try {
         result = await provisionAws({
           config,
           cloudFormation,
+          s3,
           store,
           log,
           kitTarball: typeof values['kit-tarball'] === 'string' ? values['kit-tarball'] : undefined,
@@ -60,6 +65,7 @@ local mode: validates the same templates and writes the same output names with l
         });
       } finally {
         cloudFormation.destroy();
+        s3.destroy();
         await store.close();
       }
     }
