@@ -11,3 +11,4 @@ export * from './map-user.js';
 export * from './route-request.js';
 export * from './rule-precision.js';
 export * from './store-visit.js';
+export * from './lambda-bundle.js';
