@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { InvalidInputError, kitMessage } from '../errors.js';
 import { createZipArchive } from './zip-archive.js';
 
-export const IDENTITY_API_BUNDLE_PREFIX = 'identity-api/';
+/** Beside the kit's tarball: `idgraph destroy` empties kit/ with the rest of what provision uploaded. */
+export const IDENTITY_API_BUNDLE_PREFIX = 'kit/';
 
 export interface LambdaBundle {
   /** The zip on disk. */
   path: string;
-  /** Its key in the kit's bucket: identity-api/identity-api-<sha256, 16 hex>.zip. */
+  /** Its key in the kit's bucket: kit/identity-api-<sha256, 16 hex>.zip. */
   key: string;
   /** Bytes of index.mjs and of the zip. */
   scriptBytes: number;
@@ -32,7 +33,8 @@ export interface BuildLambdaBundleOptions {
 }
 
 export async function buildLambdaBundle(options: BuildLambdaBundleOptions = {}): Promise<LambdaBundle> {
-  const entry = options.entry ?? fileURLToPath(new URL('./lambda-entry.js', import.meta.url));
+  // The package's compiled entry, whether this module runs from dist/ or (under tests) from src/.
+  const entry = options.entry ?? fileURLToPath(new URL('../../dist/identity-api/lambda-entry.js', import.meta.url));
   if (!existsSync(entry)) throw new InvalidInputError(kitMessage('identity-api', `bundle: ${entry} does not exist: run npm run build first`));
   let esbuild: typeof import('esbuild');
   try {
