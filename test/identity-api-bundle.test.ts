@@ -34,7 +34,7 @@ describe('Lambda bundle', () => {
   });
 
   it('is a valid zip of index.mjs under a content-addressed key; the same build gives the same bytes', async () => {
-    expect(bundle.key).toMatch(/^identity-api\/identity-api-[0-9a-f]{16}\.zip$/);
+    expect(bundle.key).toMatch(/^kit\/identity-api-[0-9a-f]{16}\.zip$/);
     const listing = execFileSync('python3', ['-c', 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(z.namelist()); z.extract("index.mjs", sys.argv[2])', bundle.path, join(dir, 'fn')], { encoding: 'utf8' });
     expect(listing.trim()).toBe("['index.mjs']");
     expect(readFileSync(join(dir, 'fn', 'index.mjs')).length).toBe(bundle.scriptBytes);
