@@ -142,3 +142,42 @@ describe('write conflicts (Neptune)', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('openIdentityApi (the notebook client)', () => {
+  it('aws mode: calls IdentityApiUrl with SigV4-signed requests for execute-api', async () => {
+    const seen: { method?: string; url?: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const { createServer: createHttpServer } = await import('node:http');
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method, url: req.url, headers: req.headers, body });
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'gw-1' });
+        res.end(JSON.stringify({ requestId: 'gw-1', users: [] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const { openIdentityApi } = await import('../src/identity-api/index.js');
+    const { loadConfig } = await import('../src/config/kit-config.js');
+    const config = loadConfig({ mode: 'aws', region: 'eu-west-1', stackOutputs: { IdentityApiUrl: `http://127.0.0.1:${port}/` } }, {});
+    const kit = { config, graph: () => Promise.reject(new Error('not used in aws mode')), groundTruth: () => Promise.reject(new Error('not used')) };
+    try {
+      const api = await openIdentityApi(kit, { credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' } });
+      expect(api.mode).toBe('aws');
+      const answer = await api.mapUser({ device: 'D 1' });
+      expect(answer).toMatchObject({ status: 200, requestId: 'gw-1' });
+      await api.storeVisit({ session_id: 's1' });
+      expect(seen.map((s) => [s.method, s.url])).toEqual([['GET', '/map-user?device=D+1'], ['POST', '/store-visit']]);
+      for (const request of seen) {
+        expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/execute-api\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+        expect(request.headers['x-amz-security-token']).toBe('token');
+      }
+      expect(seen[1]!.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
+      expect(JSON.parse(seen[1]!.body)).toEqual({ session_id: 's1' });
+      await api.close();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

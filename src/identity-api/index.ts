@@ -12,3 +12,4 @@ export * from './route-request.js';
 export * from './rule-precision.js';
 export * from './store-visit.js';
 export * from './lambda-bundle.js';
+export * from './identity-api-client.js';
