@@ -107,6 +107,22 @@ describe('local HTTP server', () => {
     expect(await big.json()).toMatchObject({ field: '(body)' });
     expect(graph.vertexCount).toBe(3);
   });
+
+  it('50 concurrent overlapping posts over HTTP leave one vertex per id and one edge per pair', async () => {
+    const posts = Array.from({ length: 50 }, (_, i) =>
+      fetch(`${server.url}/store-visit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ session_id: `p${i % 7}`, cookie_id: `pc${i % 7}`, client_ip: '198.51.100.1', device_id: `pd${i % 4}`, user_name: `pu${i % 3}` }),
+      }).then((r) => r.status),
+    );
+    expect(await Promise.all(posts)).toEqual(Array(50).fill(200));
+    const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(new LocalConnection(graph));
+    const { countDuplicates } = await import('../src/queries/index.js');
+    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 0 });
+    // 7 sessions, 7 cookies, 1 IP, 4 devices, 3 users.
+    expect(graph.vertexCount).toBe(22);
+  });
 });
 
 describe('write conflicts (Neptune)', () => {
