@@ -6,7 +6,7 @@ import gremlin from 'gremlin';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LocalConnection, PropertyGraph } from '../src/engine/index.js';
 import { countByLabel, countDuplicates, type GraphSource } from '../src/queries/index.js';
-import { DEFAULT_RULE_PRECISION, routeRequest, type ApiContext, type ApiRequest, type RulePrecision } from '../src/identity-api/index.js';
+import { DEFAULT_RULE_PRECISION, readRulePrecisionFromEnv, routeRequest, type ApiContext, type ApiRequest, type RulePrecision } from '../src/identity-api/index.js';
 
 const PRECISION: RulePrecision = { precision: { 'shared-device': 0.97, 'shared-ip': 0.4, 'shared-user-agent': 0.1 }, source: 'measured', sampledSessions: 100 };
 
@@ -263,7 +263,10 @@ describe('identity API (routeRequest over the embedded engine)', () => {
     expect(logs.at(-1)).toMatchObject({ requestId: 'trace-42', status: 404 });
   });
 
-  it('uses the default precision when none was measured', () => {
-    expect(DEFAULT_RULE_PRECISION).toMatchObject({ source: 'default', precision: { 'shared-device': 1 } });
+  it('the Lambda functions read the precision from IDGRAPH_RULE_PRECISION, else the defaults', () => {
+    expect(readRulePrecisionFromEnv({})).toBe(DEFAULT_RULE_PRECISION);
+    expect(readRulePrecisionFromEnv({ IDGRAPH_RULE_PRECISION: JSON.stringify(PRECISION) })).toEqual(PRECISION);
+    expect(() => readRulePrecisionFromEnv({ IDGRAPH_RULE_PRECISION: '{"source":"measured","precision":{"shared-device":1}}' })).toThrow(/IDGRAPH_RULE_PRECISION: field "precision.shared-ip"/);
+    expect(() => readRulePrecisionFromEnv({ IDGRAPH_RULE_PRECISION: '{' })).toThrow(/IDGRAPH_RULE_PRECISION: not valid JSON/);
   });
 });
