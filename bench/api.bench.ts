@@ -27,6 +27,8 @@ import { createObjectStore } from '../src/lake/create-object-store.js';
 import { uploadDatasets } from '../src/lake/upload-datasets.js';
 import { createBulkLoader } from '../src/loader/create-bulk-loader.js';
 import { anonymousSessions } from '../src/queries/session-stitching.js';
+import { DEFAULT_RULE_PRECISION } from '../src/identity-api/rule-precision.js';
+import { routeRequest } from '../src/identity-api/route-request.js';
 import gremlin from 'gremlin';
 
 /** What the bench reads of autocannon's result (autocannon ships no types). */
@@ -115,6 +117,20 @@ try {
   const users = ((await conn.g.V().hasLabel('User').where(__.in_('loggedAs')).limit(5000).id().toList()) as string[]).map((id) => id.slice('user:'.length));
   const ips = ((await conn.g.V().hasLabel('ClientIP').limit(2000).id().toList()) as string[]).map((id) => id.slice('clientip:'.length));
   const devices = ((await conn.g.V().hasLabel('DeviceID').limit(2000).id().toList()) as string[]).map((id) => id.slice('device:'.length));
+  // The handler's own cost, without HTTP: routeRequest in this process, by the wall clock and in CPU time.
+  const context = { writer: conn.g, reader: conn.g, precision: DEFAULT_RULE_PRECISION };
+  for (const [name, path, key, values] of [
+    ['map-user', '/map-user', 'session', sessions],
+    ['customer-view', '/customer-view', 'user', users],
+  ] as const) {
+    const runs = name === 'map-user' ? 3000 : 500;
+    for (let i = 0; i < 200; i++) await routeRequest({ method: 'GET', path, query: { [key]: values[i % values.length]! }, headers: {} }, context);
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
+    for (let i = 0; i < runs; i++) await routeRequest({ method: 'GET', path, query: { [key]: values[i % values.length]! }, headers: {} }, context);
+    const used = process.cpuUsage(cpu);
+    console.log(`in process, ${name}: ${((performance.now() - wall) / runs).toFixed(3)} ms/request by the wall clock, ${((used.user + used.system) / 1000 / runs).toFixed(3)} CPU ms/request (${runs} requests)`);
+  }
   await conn.close();
 
   const apiStart = performance.now();
