@@ -12,7 +12,7 @@ export const provisionCommand: CliCommand = {
 
 aws mode: validates the five templates (resource specification, references, imports, security
 rules), uploads templates, Glue job scripts and lifecycle scripts to s3://<bucket>/, then creates
-or updates the stacks ${KIT_STACKS.map((s) => s.name).join(', ')} in that order, waiting for each,
+or updates the stacks ${KIT_STACKS.filter((s) => !s.optional).map((s) => s.name).join(', ')} in that order, waiting for each,
 and writes their outputs to <data dir>/config.json.
 local mode: validates the same templates and writes the same output names with local values.
 
@@ -20,7 +20,8 @@ local mode: validates the same templates and writes the same output names with l
   --kit-package SPEC      or an npm spec the Workbench installs instead (e.g. idgraph-kit@0.1.0)
   --create-bucket         the iam stack creates the bucket (encrypted, public access blocked,
                           kept on delete); without it the bucket must exist (or was created so before)
-  --stacks a,b            only these stacks (still in dependency order)
+  --stacks a,b            only these stacks (still in dependency order); the optional
+                          identity-api stack (Lambda bundle built and uploaded) only when named
   --replace-rolled-back   delete and re-create a stack left in ROLLBACK_COMPLETE
   --neptune-port N        local mode: port of the embedded Gremlin endpoint, if one runs
   --json                  print the outputs as JSON
