@@ -14,4 +14,5 @@ export * from './graph/index.js';
 export * from './notebook/index.js';
 export * from './queries/index.js';
 export * from './infra/index.js';
+export * from './identity-api/index.js';
 export * from './kit.js';

@@ -43,6 +43,8 @@ import type { LoadProgress, LoadStatus } from './loader/load-status.js';
 import { createShow, type Show, type ShowOptions } from './notebook/show.js';
 import type { GraphSource } from './queries/graph-source.js';
 import { createQueryCatalogue, type QueryCatalogue } from './queries/query-catalogue.js';
+// Notebook 10 calls the identity APIs through this client (local server or the deployed API).
+export { openIdentityApi, type IdentityApiClient } from './identity-api/identity-api-client.js';
 
 export interface KitGenerateOptions {
   /** Default: `config.records`. */

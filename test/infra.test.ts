@@ -375,6 +375,8 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
       if (name === 'kit-neptune-workbench') cfnMock.on(DescribeStacksCommand, { StackName: name }).rejects(notFound(name));
       else cfnMock.on(DescribeStacksCommand, { StackName: name }).resolvesOnce(stack(name, 'CREATE_COMPLETE')).resolves(stack(name, 'DELETE_COMPLETE'));
     }
+    // The optional identity-api stack was never deployed either.
+    cfnMock.on(DescribeStacksCommand, { StackName: 'kit-identity-api' }).rejects(notFound('kit-identity-api'));
     cfnMock.on(DeleteStackCommand).resolves({});
     const result = await destroyKit({ config, store, cloudFormation: client, wait });
     expect(cfnMock.commandCalls(DeleteStackCommand).map((call) => call.args[0].input.StackName)).toEqual(['kit-glue', 'kit-neptune-core', 'kit-vpc', 'kit-iam']);
@@ -390,6 +392,7 @@ describe('provisionAws and destroyKit (CloudFormation mocked, S3 embedded)', () 
     for (const name of Object.keys(outputsByStack)) {
       cfnMock.on(DescribeStacksCommand, { StackName: name }).resolvesOnce(stack(name, 'CREATE_COMPLETE')).resolves(stack(name, 'DELETE_FAILED'));
     }
+    cfnMock.on(DescribeStacksCommand, { StackName: 'kit-identity-api' }).rejects(notFound('kit-identity-api'));
     cfnMock.on(DeleteStackCommand).resolves({});
     cfnMock.on(DescribeStackEventsCommand).resolves({ StackEvents: [{ StackId: 's', EventId: '1', StackName: 'kit-glue', Timestamp: new Date(0), LogicalResourceId: 'Database', ResourceType: 'AWS::Glue::Database', ResourceStatus: 'DELETE_FAILED', ResourceStatusReason: 'AccessDenied' }] });
     const error = await rejectionOf(destroyKit({ config, cloudFormation: client, wait }));

@@ -25,6 +25,7 @@ const NOTEBOOKS = [
   '07-Bulk-Load-into-Neptune',
   '08-Explore-the-Identity-Graph',
   '09-Incremental-Updates',
+  '10-Identity-APIs',
   '99-Cleanup',
 ];
 

@@ -93,8 +93,8 @@ describe('parsing CloudFormation YAML', () => {
 });
 
 describe('the kit templates', () => {
-  it('are the five stacks, in dependency order', () => {
-    expect(kit.map((parsed) => parsed.name)).toEqual(['iam', 'vpc', 'neptune-core', 'neptune-workbench', 'glue']);
+  it('are the five stacks and the optional identity-api, in dependency order', () => {
+    expect(kit.map((parsed) => parsed.name)).toEqual(['iam', 'vpc', 'neptune-core', 'neptune-workbench', 'glue', 'identity-api']);
     expect(KIT_STACKS.map((stack) => stack.name)).toEqual(kit.map((parsed) => parsed.name));
   });
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Capability } from '@aws-sdk/client-cloudformation';
 import type { KitConfig } from '../config/kit-config.js';
 import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
+import { readRulePrecisionFile } from '../identity-api/rule-precision.js';
 
 /** Folder holding the kit's templates (in the repository and in the npm package alike). */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../cloudformation-templates/', import.meta.url));
@@ -19,7 +20,7 @@ export const KIT_TARBALL_KEY = 'kit/idgraph-kit.tgz';
 /** Prefixes the pipeline itself writes (source datasets, graph files, Glue's temp dir). */
 export const KIT_DATA_PREFIXES = ['datasets/', 'glue-temp/'];
 
-export type KitStackName = 'vpc' | 'iam' | 'neptune-core' | 'neptune-workbench' | 'glue';
+export type KitStackName = 'vpc' | 'iam' | 'neptune-core' | 'neptune-workbench' | 'glue' | 'identity-api';
 
 /** What the stack parameters are built from. */
 export interface StackParameterContext {
@@ -28,6 +29,8 @@ export interface StackParameterContext {
   kitPackage?: string;
   /** The iam stack creates the bucket (CreateBucket=true). */
   createBucket?: boolean;
+  /** Key of the identity API's Lambda bundle in the bucket (uploaded by provision). */
+  identityApiBundleKey?: string;
 }
 
 export interface KitStack {
@@ -37,6 +40,8 @@ export interface KitStack {
   /** CAPABILITY_IAM for stacks that create IAM resources (no named IAM resources anywhere). */
   capabilities: Capability[];
   parameters(context: StackParameterContext): Record<string, string>;
+  /** Deployed only when named (`--stacks identity-api`), not by a plain provision. */
+  optional?: boolean;
 }
 
 /**
@@ -70,6 +75,22 @@ export const KIT_STACKS: readonly KitStack[] = [
     templateFile: 'glue.yaml',
     capabilities: [],
     parameters: ({ config }) => ({ StackPrefix: config.stackPrefix, TablePrefix: config.tablePrefix, ScriptKey: GLUE_SCRIPT_KEY, ModelKey: GLUE_MODEL_KEY }),
+  },
+  {
+    name: 'identity-api',
+    templateFile: 'identity-api.yaml',
+    capabilities: ['CAPABILITY_IAM'],
+    optional: true,
+    parameters: ({ config, identityApiBundleKey }) => {
+      // The rules' precision measured for this data folder (idgraph api writes it), for /map-user's confidences.
+      const precision = readRulePrecisionFile(config.dataDir);
+      return {
+        StackPrefix: config.stackPrefix,
+        BucketName: config.bucket,
+        BundleKey: identityApiBundleKey ?? '',
+        ...(precision ? { RulePrecision: JSON.stringify(precision) } : {}),
+      };
+    },
   },
 ];
 

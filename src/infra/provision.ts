@@ -12,7 +12,7 @@ import { createKitBucket } from './create-kit-bucket.js';
 import { deployStack, describeStack, type DeployStackResult, type StackWaitOptions } from './deploy-stack.js';
 import { getS3ObjectUrl, getStackName, KIT_STACKS, TEMPLATES_DIR, TEMPLATES_PREFIX, type KitStack, type KitStackName } from './kit-stacks.js';
 import { packKit } from './pack-kit.js';
-import { uploadArtifacts } from './upload-artifacts.js';
+import { uploadArtifacts, uploadIdentityApiBundle } from './upload-artifacts.js';
 import { assertTemplatesValid, listKitTemplateFiles } from './validate-templates.js';
 
 export interface ProvisionOptions {
@@ -92,13 +92,14 @@ export async function provisionAws(options: ProvisionAwsOptions): Promise<Provis
   const results: DeployStackResult[] = [];
   const outputs: Record<string, string> = {};
   let configFile: string | undefined;
+  let identityApiBundleKey: string | undefined;
   const deploy = async (stack: KitStack, source: { templateUrl?: string; templateBody?: string }) => {
     const result = await deployStack(
       cloudFormation,
       {
         stackName: getStackName(config.stackPrefix, stack.name),
         ...source,
-        parameters: stack.parameters({ config, kitPackage: options.kitPackage, createBucket }),
+        parameters: stack.parameters({ config, kitPackage: options.kitPackage, createBucket, identityApiBundleKey }),
         capabilities: stack.capabilities,
         tags: { 'idgraph-kit': config.stackPrefix },
       },
@@ -128,6 +129,8 @@ export async function provisionAws(options: ProvisionAwsOptions): Promise<Provis
     if (packed) rmSync(dirname(packed), { recursive: true, force: true });
   }
   const { uploaded, warnings } = uploadResult;
+  identityApiBundleKey = selected.some((stack) => stack.name === 'identity-api') ? await uploadIdentityApiBundle(store, log) : undefined;
+  if (identityApiBundleKey) uploaded.push(identityApiBundleKey);
   for (const warning of warnings) log(`warning: ${warning}`);
   for (const stack of selected) {
     await deploy(stack, { templateUrl: getS3ObjectUrl(config.bucket, config.region, TEMPLATES_PREFIX + stack.templateFile) });
@@ -142,7 +145,7 @@ async function readCreateBucket(client: CloudFormationClient, stackName: string)
 }
 
 function selectStacks(names: KitStackName[] | undefined) {
-  if (!names) return [...KIT_STACKS];
+  if (!names) return KIT_STACKS.filter((stack) => !stack.optional);
   for (const name of names) {
     if (!KIT_STACKS.some((stack) => stack.name === name)) {
       throw new InvalidInputError(kitMessage('cloudformation', `unknown stack "${name}" (one of ${KIT_STACKS.map((s) => s.name).join(', ')})`));

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../etl/glue-job-spec.js';
+import { buildLambdaBundle } from '../identity-api/lambda-bundle.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import { GLUE_JOBS_PREFIX, KIT_TARBALL_KEY, LIFECYCLE_PREFIX, KIT_PACKAGE_ROOT, TEMPLATES_PREFIX } from './kit-stacks.js';
 
@@ -61,4 +62,14 @@ function listFiles(dir: string, pattern: RegExp): string[] {
   return readdirSync(dir)
     .filter((name) => pattern.test(name) && statSync(join(dir, name)).isFile())
     .sort();
+}
+
+/** Builds the identity API's Lambda bundle and uploads it (a content-addressed key, skipped when already there); returns the key. */
+export async function uploadIdentityApiBundle(store: ObjectStore, log?: (line: string) => void): Promise<string> {
+  const bundle = await buildLambdaBundle();
+  if (!(await store.headObject(bundle.key))) {
+    log?.(`upload ${bundle.key} (${bundle.zipBytes} bytes)`);
+    await store.putFile(bundle.key, bundle.path);
+  }
+  return bundle.key;
 }

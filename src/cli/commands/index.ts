@@ -11,9 +11,10 @@ import { loadCommand } from './load.js';
 import { queryCommand } from './query.js';
 import { serveCommand } from './serve.js';
 import { demoCommand } from './demo.js';
+import { apiCommand } from './api.js';
 
 /**
  * Every `idgraph` step, in pipeline order (DESIGN §1). Each command lives in its own file;
  * add one line here to register it.
  */
-export const commands: CliCommand[] = [generateCommand, uploadCommand, provisionCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand, serveCommand, destroyCommand, demoCommand];
+export const commands: CliCommand[] = [generateCommand, uploadCommand, provisionCommand, crawlCommand, fixSchemaCommand, tablesCommand, transformCommand, loadCommand, queryCommand, serveCommand, apiCommand, destroyCommand, demoCommand];

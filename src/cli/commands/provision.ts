@@ -12,10 +12,10 @@ export const provisionCommand: CliCommand = {
   usage: `Usage: idgraph provision [--kit-tarball FILE | --kit-package SPEC] [--create-bucket] [--stacks a,b] [--replace-rolled-back] [--neptune-port N] [--json]
 
 aws mode (from a shell with deploy rights: a laptop or CloudShell, not the Workbench): validates
-the five templates (resource specification, references, imports, security rules), creates the
+the templates (resource specification, references, imports, security rules), creates the
 bucket if it does not exist (SSE-S3, versioning, public access blocked, TLS-only policy, tagged),
 uploads templates, Glue job scripts, lifecycle scripts and the kit itself (packed from the running
-kit) to s3://<bucket>/, then creates or updates the stacks ${KIT_STACKS.map((s) => s.name).join(', ')} in
+kit) to s3://<bucket>/, then creates or updates the stacks ${KIT_STACKS.filter((s) => !s.optional).map((s) => s.name).join(', ')} in
 that order, waiting for each, and writes their outputs to <data dir>/config.json.
 local mode: validates the same templates and writes the same output names with local values.
 
@@ -23,7 +23,8 @@ local mode: validates the same templates and writes the same output names with l
   --kit-package SPEC      or an npm spec the Workbench installs instead (e.g. idgraph-kit@0.1.0)
   --create-bucket         the iam stack creates the bucket instead (encrypted, public access
                           blocked, kept on delete)
-  --stacks a,b            only these stacks (still in dependency order)
+  --stacks a,b            only these stacks (still in dependency order); the optional
+                          identity-api stack (Lambda bundle built and uploaded) only when named
   --replace-rolled-back   delete and re-create a stack left in ROLLBACK_COMPLETE
   --neptune-port N        local mode: port of the embedded Gremlin endpoint, if one runs
   --json                  print the outputs as JSON
