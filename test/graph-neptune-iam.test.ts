@@ -235,4 +235,26 @@ describe('IAM-signed Gremlin over WebSocket (a SigV4-checking gate in front of t
     expect(gate.upgrades[0]!['x-request-source']).toBe('idgraph-kit-test');
     await remote.close();
   });
+
+  it('refuses to open when the driver does not build its socket within open()\'s first stretch (no unsigned upgrade is trusted)', async () => {
+    const gate = await newGate();
+    const remote = createNeptuneRemoteConnection({ url: gate.url, host: '127.0.0.1', port: gate.port, region, iamAuth: true, credentials, now: () => new Date(start) });
+    // As a driver that awaits something before building its socket: gremlin's own User-Agent step does.
+    (remote as unknown as { _client: { _connection: { _enableUserAgentOnConnect: boolean } } })._client._connection._enableUserAgentOnConnect = true;
+    const error = await traversal()
+      .withRemote(remote)
+      .V()
+      .count()
+      .next()
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
+    expect(error?.name).toBe('DriverSocketError');
+    // The driver's late, unsigned attempt reaches the gate and is refused, as Neptune would.
+    for (let waited = 0; gate.refused === 0 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(gate.refused).toBe(1);
+    expect(gate.upgrades[0]!.authorization).toBeUndefined();
+    await remote.close();
+  });
 });
