@@ -33,7 +33,11 @@ function expectedAuthorization(host: string, amzDate: string, region: string, to
 
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise<void>((resolve) => s.close(() => resolve()));
+  // Clients first: a test that failed before closing its connection would keep close() waiting.
+  for (const s of servers.splice(0)) {
+    for (const client of s.clients) client.terminate();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
 });
 
 describe('SigV4 for Neptune (service neptune-db)', () => {

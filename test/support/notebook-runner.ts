@@ -231,7 +231,8 @@ export async function runNotebooks(paths: string[], options: RunNotebooksOptions
       ...process.env,
       ...options.env,
       JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
-      PATH: [join(PROJECT_ROOT, 'node_modules', '.bin'), process.env.PATH].join(delimiter),
+      // tslab starts through `#!/usr/bin/env node`: the kernel runs on the Node.js running the tests.
+      PATH: [join(PROJECT_ROOT, 'node_modules', '.bin'), dirname(process.execPath), process.env.PATH].join(delimiter),
       PYDEVD_DISABLE_FILE_VALIDATION: '1',
     };
     const results: NotebookResult[] = [];
