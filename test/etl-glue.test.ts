@@ -121,6 +121,14 @@ describe('the Glue job script', () => {
     execFileSync(PYTHON, ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', glueScriptPath(), join(scratch, 'job.pyc')]);
   });
 
+  it('refuses a batch that was never uploaded before uploading anything', async () => {
+    await expect(prepareGlueTransform({ store: kit.store, catalog: kit.catalog, batch: '20990101_000000' })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: expect.stringContaining('datasets/sources/incremental/first_party/20990101_000000/'),
+    });
+    expect(await kit.store.listObjects('glue-jobs/graph-model-20990101_000000.json')).toEqual([]);
+  });
+
   it('reads the spec the kit uploads beside it: the same views and statements as the local run', async () => {
     const prepared = await prepareGlueTransform({ store: kit.store, catalog: kit.catalog });
     expect(prepared.specKey).toBe(GLUE_MODEL_KEY);
@@ -241,7 +249,7 @@ describe('runAwsTransform', () => {
   const glueMock = mockClient(GlueClient);
   let kit: EtlTestKit;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
+    kit = await startGoldenEtlTestKit(); // sources to transform: a run over empty folders is refused
   });
   afterAll(async () => {
     glueMock.restore();
