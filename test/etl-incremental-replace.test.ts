@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKit, type Kit } from '../src/kit.js';
 import type { LoadStatus } from '../src/loader/load-status.js';
+import type { LoyaltyChange } from '../src/queries/loyalty-change.js';
 
 const __ = gremlin.process.statics;
 const RECORDS = 2000;
@@ -22,6 +23,7 @@ describe('an incremental batch replaces single-valued facts (local mode, seed 7)
   let batchLoad: LoadStatus;
   /** Returning customers whose level the batch changes: user id -> [level before, level in the batch]. */
   const changed = new Map<string, [string, string]>();
+  let firstChange: LoyaltyChange | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'idgraph-replace-'));
@@ -46,6 +48,7 @@ describe('an incremental batch replaces single-valued facts (local mode, seed 7)
       const level = (await before.getCustomer360(user)).loyalty?.level;
       if (level !== undefined && level !== row.loyalty_level) changed.set(user, [level, row.loyalty_level!]);
     }
+    firstChange = await before.findLoyaltyChange(await kit.preview('first_party', { incremental: true, rows: RECORDS }));
     batchLoad = await kit.load({ batch: BATCH });
   }, 180_000);
 
@@ -76,6 +79,11 @@ describe('an incremental batch replaces single-valued facts (local mode, seed 7)
   it("shows the batch's level in Customer 360", async () => {
     const queries = await kit.queries();
     for (const [user, [, level]] of changed) expect((await queries.getCustomer360(user)).loyalty?.level, user).toBe(level);
+  });
+
+  it('finds the first returning customer whose level the batch changes (what notebook 09 shows)', () => {
+    const [user, [current, incoming]] = [...changed][0]!;
+    expect(firstChange).toEqual({ user, current, incoming });
   });
 
   it('drops nothing more when the batch is loaded again', async () => {

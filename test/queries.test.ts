@@ -8,6 +8,7 @@ import {
   countDuplicates,
   fetchNeighbourhood,
   findHouseholds,
+  findShowcaseUser,
   findUserBehind,
   getCustomer360,
   listBusiestDevices,
@@ -267,6 +268,17 @@ describe('identity queries on a known graph', () => {
       { user: 'user:carol', logins: 2 },
       { user: 'user:bob', logins: 1 },
     ]);
+  });
+
+  it('shows a user with purchases, not the most active one when that one bought nothing', async () => {
+    await g.addV('SessionID').property(T.id, 'session:extra').as('s').V('user:carol').addE('loggedAs').from_('s').property(T.id, 'extra-login').iterate();
+    try {
+      expect((await listMostActiveUsers(g, 1))[0]).toEqual({ user: 'user:carol', logins: 3 });
+      expect(await getCustomer360(g, 'user:carol')).toMatchObject({ purchases: [] });
+      expect(await findShowcaseUser(g)).toEqual({ user: 'user:alice', logins: 2, purchases: 3 });
+    } finally {
+      await g.V('session:extra').drop().iterate();
+    }
   });
 
   it('counts vertices and edges per label', async () => {
