@@ -206,10 +206,12 @@ describe('the Glue job script', () => {
     const firstRead = log('read')[0]!;
     expect(firstRead[1]).toEqual(prepared.spec.views[0]!.paths);
     expect(firstRead[2]).toEqual(prepared.spec.views[0]!.viewColumns);
-    expect(firstRead[3]).toEqual({ header: true, quote: '"', escape: '"', multiLine: true, mode: 'FAILFAST' });
+    const untrimmed = { ignoreLeadingWhiteSpace: false, ignoreTrailingWhiteSpace: false };
+    expect(firstRead[3]).toEqual({ header: true, quote: '"', escape: '"', multiLine: true, mode: 'FAILFAST', ...untrimmed });
     const writes = log('write');
     expect(writes).toHaveLength(prepared.spec.outputs.length);
-    expect(writes[0]![2]).toEqual({ mode: 'overwrite', header: true, quote: '"', escape: '"', emptyValue: '', nullValue: '' });
+    // Spark's CSV writer trims values unless told not to (both options default to true for writing).
+    expect(writes[0]![2]).toEqual({ mode: 'overwrite', header: true, quote: '"', escape: '"', emptyValue: '', nullValue: '', ...untrimmed });
     expect(log('coalesce').every((e) => e[1] === 1)).toBe(true);
 
     const prefix = 'datasets/graph/initial/';
