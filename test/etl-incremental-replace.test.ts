@@ -9,11 +9,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalConnection, PropertyGraph } from '../src/engine/index.js';
 import { createKit, type Kit } from '../src/kit.js';
+import { dropSupersededEdges } from '../src/loader/drop-superseded-edges.js';
 import type { LoadStatus } from '../src/loader/load-status.js';
 import type { LoyaltyChange } from '../src/queries/loyalty-change.js';
+import { startEtlTestKit, type EtlTestKit } from './fixtures/etl/etl-test-kit.js';
 
 const __ = gremlin.process.statics;
+const T = gremlin.process.t;
 const RECORDS = 2000;
 const BATCH = '20260301_000000';
 
@@ -92,3 +96,43 @@ describe('an incremental batch replaces single-valued facts (local mode, seed 7)
   });
 });
 
+
+describe('dropSupersededEdges', () => {
+  let kit: EtlTestKit;
+  let g: gremlin.process.GraphTraversalSource;
+  beforeAll(async () => {
+    kit = await startEtlTestKit();
+    const graph = new PropertyGraph({ defaultCardinality: 'set' });
+    g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(new LocalConnection(graph));
+    for (const id of ['user:u1', 'user:u2', 'user:u3']) await g.addV('User').property(T.id, id).iterate();
+    for (const id of ['loyaltylevel:gold', 'loyaltylevel:silver', 'loyaltylevel:bronze']) await g.addV('LoyaltyLevel').property(T.id, id).iterate();
+    const level = (id: string, user: string, to: string) => g.V(user).addE('hasLoyaltyLevel').to(__.V(to)).property(T.id, id).iterate();
+    await level('old-u1', 'user:u1', 'loyaltylevel:gold');
+    await level('older-u1', 'user:u1', 'loyaltylevel:bronze');
+    await level('new-u1', 'user:u1', 'loyaltylevel:silver');
+    await level('old-u2', 'user:u2', 'loyaltylevel:gold'); // its successor new-u2 was not loaded
+    await level('a-u3', 'user:u3', 'loyaltylevel:gold');
+    await level('b-u3', 'user:u3', 'loyaltylevel:silver');
+    await kit.store.putObject(
+      'p/edges/hasLoyaltyLevel.csv',
+      '~id,~from,~to,~label,loyalty_points:Long\n' +
+        'new-u1,user:u1,loyaltylevel:silver,hasLoyaltyLevel,5\n' +
+        'new-u2,user:u2,loyaltylevel:silver,hasLoyaltyLevel,5\n' +
+        'a-u3,user:u3,loyaltylevel:gold,hasLoyaltyLevel,1\n' +
+        'b-u3,user:u3,loyaltylevel:silver,hasLoyaltyLevel,1\n',
+    );
+  });
+  afterAll(async () => kit?.close());
+
+  const levelsOf = async (user: string) => ((await g.V(user).outE('hasLoyaltyLevel').id().toList()) as string[]).sort();
+
+  it('drops by id the edges a loaded one supersedes, one chunk at a time, and nothing else', async () => {
+    expect(await dropSupersededEdges({ store: kit.store, prefix: 'p/', g, chunkSize: 1 })).toEqual([{ label: 'hasLoyaltyLevel', loaded: 4, dropped: 2 }]);
+    expect(await levelsOf('user:u1')).toEqual(['new-u1']);
+    // The new edge is not in the graph (the load rejected it): the old value stays.
+    expect(await levelsOf('user:u2')).toEqual(['old-u2']);
+    // Two edges of one file never drop each other.
+    expect(await levelsOf('user:u3')).toEqual(['a-u3', 'b-u3']);
+    expect(await dropSupersededEdges({ store: kit.store, prefix: 'p/', g })).toEqual([{ label: 'hasLoyaltyLevel', loaded: 4, dropped: 0 }]);
+  });
+});
