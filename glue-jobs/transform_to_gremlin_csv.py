@@ -11,10 +11,13 @@ Job arguments:
 
 Output: ``<prefix>vertices/<Label>.csv`` and ``<prefix>edges/<label>.csv``, each one CSV file with
 a header, RFC 4180 quoting (quotes doubled: Spark's default escape is a backslash), empty cell
-for a missing value, plus ``<prefix>_transform-report.json``: the run's report in the kit's
+for a missing value, values untrimmed (CSV_WRITE_OPTIONS), plus ``<prefix>_transform-report.json``: the run's report in the kit's
 TransformReport shape (rows and bytes per file, source rows, deleted stale files, elapsed time).
 Everything is written under a scratch prefix first and copied to the final keys only when every
 statement succeeded; files of earlier runs that this run no longer produces are deleted.
+
+``configure_session``, ``register_views`` and ``write_outputs`` hold the Spark work and need no
+``awsglue``: test/etl-spark.test.ts runs them on a local Spark against local files.
 """
 
 import json
@@ -174,11 +177,80 @@ def _list_keys(s3, bucket, prefix):
     return keys
 
 
+# Every source column is read as a string with the catalog's names (postcodes keep their
+# leading zeros; the statements do every cast themselves), RFC 4180 quoting, multi-line fields.
+CSV_READ_OPTIONS = {
+    "quote": '"',
+    "escape": '"',
+    "multiLine": True,
+    "mode": "FAILFAST",
+    # Already Spark's defaults for reading; spelled out because writing defaults the other way.
+    "ignoreLeadingWhiteSpace": False,
+    "ignoreTrailingWhiteSpace": False,
+}
+
+# One CSV per output: header, quotes doubled (Spark's default escape is a backslash), an empty
+# cell for a missing value, and values written as they are: Spark's CSV writer trims leading and
+# trailing spaces by default (ignoreLeadingWhiteSpace / ignoreTrailingWhiteSpace are true for
+# writing), where the DuckDB run keeps them — an address "  7 Pine Ct " must load the same.
+CSV_WRITE_OPTIONS = {
+    "header": True,
+    "quote": '"',
+    "escape": '"',
+    "emptyValue": "",
+    "nullValue": "",
+    "ignoreLeadingWhiteSpace": False,
+    "ignoreTrailingWhiteSpace": False,
+}
+
+
+def configure_session(spark):
+    """Same semantics as the DuckDB run: timestamps in UTC, a bad cast gives NULL, not an error."""
+    spark.conf.set("spark.sql.session.timeZone", "UTC")
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+
+
+def register_views(spark, spec):
+    """Registers every source view of the spec; returns the rows read per source view (the
+    ``_known`` look-up views are not counted)."""
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    source_rows = {}
+    for view in spec["views"]:
+        schema = StructType([StructField(c, StringType(), True) for c in view["viewColumns"]])
+        reader = spark.read.schema(schema).option("header", view["headerLines"] == 1)
+        for key, value in CSV_READ_OPTIONS.items():
+            reader = reader.option(key, value)
+        if view["paths"]:
+            frame = reader.csv(view["paths"])
+        else:
+            frame = spark.createDataFrame([], schema)
+        frame.createOrReplaceTempView(view["name"])
+        if not view["name"].endswith("_known"):
+            source_rows[view["name"]] = frame.count()
+    return source_rows
+
+
+def write_outputs(spark, spec, root):
+    """Runs every statement of the spec and writes its rows as one CSV part file into the folder
+    ``<root><key without .csv>/``; returns the rows written per output key."""
+    rows = {}
+    for output in spec["outputs"]:
+        frame = spark.sql(output["sql"]).toDF(*output["header"]).cache()
+        rows[output["key"]] = frame.count()
+        # coalesce(1) keeps the ORDER BY: partitions are concatenated in order.
+        writer = frame.coalesce(1).write.mode("overwrite")
+        for key, value in CSV_WRITE_OPTIONS.items():
+            writer = writer.option(key, value)
+        writer.csv(root + output["key"][: -len(".csv")])
+        frame.unpersist()
+    return rows
+
+
 def main(argv):
     from awsglue.context import GlueContext  # noqa: available on Glue only
     from awsglue.utils import getResolvedOptions
     from pyspark.context import SparkContext
-    from pyspark.sql.types import StringType, StructField, StructType
     import boto3
 
     started = time.time()
@@ -192,47 +264,10 @@ def main(argv):
         out_prefix += "/"
 
     spark = GlueContext(SparkContext.getOrCreate()).spark_session
-    # Same semantics as the DuckDB run: timestamps in UTC, a bad cast gives NULL, not an error.
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
-    spark.conf.set("spark.sql.ansi.enabled", "false")
-
-    source_rows = {}
-    for view in spec["views"]:
-        # Every column as a string with the catalog's names: postcodes keep their leading zeros
-        # and the statements do every cast themselves.
-        schema = StructType([StructField(c, StringType(), True) for c in view["viewColumns"]])
-        reader = (
-            spark.read.schema(schema)
-            .option("header", view["headerLines"] == 1)
-            .option("quote", '"')
-            .option("escape", '"')
-            .option("multiLine", True)
-            .option("mode", "FAILFAST")
-        )
-        if view["paths"]:
-            frame = reader.csv(view["paths"])
-        else:
-            frame = spark.createDataFrame([], schema)
-        frame.createOrReplaceTempView(view["name"])
-        if not view["name"].endswith("_known"):
-            source_rows[view["name"]] = frame.count()
-
+    configure_session(spark)
+    source_rows = register_views(spark, spec)
     scratch = "%s_tmp/%d/" % (out_prefix, int(time.time() * 1000))
-    rows = {}
-    for output in spec["outputs"]:
-        frame = spark.sql(output["sql"]).toDF(*output["header"]).cache()
-        rows[output["key"]] = frame.count()
-        (
-            frame.coalesce(1)  # keeps the ORDER BY: partitions are concatenated in order
-            .write.mode("overwrite")
-            .option("header", True)
-            .option("quote", '"')
-            .option("escape", '"')
-            .option("emptyValue", "")
-            .option("nullValue", "")
-            .csv("s3://%s/%s%s" % (out_bucket, scratch, output["key"][: -len(".csv")]))
-        )
-        frame.unpersist()
+    rows = write_outputs(spark, spec, "s3://%s/%s" % (out_bucket, scratch))
 
     # Every statement succeeded: now move the files to their final keys.
     sizes = {}

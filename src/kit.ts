@@ -40,6 +40,7 @@ import type { ObjectStore } from './lake/object-store.js';
 import { uploadDatasets, type UploadReport } from './lake/upload-datasets.js';
 import { createBulkLoader } from './loader/create-bulk-loader.js';
 import type { LoadProgress, LoadStatus } from './loader/load-status.js';
+import { dropSupersededEdgesInGraph } from './loader/drop-superseded-edges.js';
 import { createShow, type Show, type ShowOptions } from './notebook/show.js';
 import type { GraphSource } from './queries/graph-source.js';
 import { createQueryCatalogue, type QueryCatalogue } from './queries/query-catalogue.js';
@@ -385,8 +386,11 @@ export async function createKit(overrides: Partial<KitConfig> = {}, options: Cre
         updateSingleCardinalityProperties: loadOptions.batch !== undefined,
         onProgress: (p: LoadProgress) => progress.update(p.recordsDone),
       });
-      progress.finish(`${status.overallStatus.status}: ${status.overallStatus.totalRecords.toLocaleString('en-US')} records`);
       loadsSinceConnect++;
+      // Neptune's loader only adds edges: a returning customer's new loyalty level or phone is
+      // a new edge beside the old one, which this step drops (src/loader/drop-superseded-edges.ts).
+      status.supersededEdges = await dropSupersededEdgesInGraph(config, { store: await getStore(), prefix: graphPrefix(loadOptions.batch) });
+      progress.finish(`${status.overallStatus.status}: ${status.overallStatus.totalRecords.toLocaleString('en-US')} records`);
       return status;
     },
     graph: getGraph,

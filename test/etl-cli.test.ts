@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCatalog } from '../src/catalog/create-catalog.js';
 import { fixTableSchemas } from '../src/catalog/fix-table-schemas.js';
+import { loadCommand } from '../src/cli/commands/load.js';
 import { transformCommand } from '../src/cli/commands/transform.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { loadConfig } from '../src/config/kit-config.js';
@@ -46,8 +47,24 @@ describe('idgraph transform (local mode)', () => {
     expect(out.stdout).toMatch(/^kind\s+label\s+rows\s+file$/m);
     expect(out.stdout).toMatch(/^vertex\s+User\s+4\s+datasets\/graph\/initial\/vertices\/User\.csv$/m);
     expect(out.stdout).toMatch(/^edge\s+hasPurchased\s+4\s+datasets\/graph\/initial\/edges\/hasPurchased\.csv$/m);
-    expect(out.stdout).toMatch(/38 vertices and 39 edges in 31 files under datasets\/graph\/initial\//);
+    expect(out.stdout).toMatch(/39 vertices and 39 edges in 31 files under datasets\/graph\/initial\//);
     expect(out.stderr).toMatch(/transform: upload 31\/31/);
+  });
+
+  it('refuses a batch that was never uploaded, naming the folders it looked in, and writes nothing', async () => {
+    const { out, io } = captureIo();
+    expect(await runCli(['transform', '--incremental', '20990101_000000'], io, [transformCommand])).toBe(1);
+    expect(out.stderr).toMatch(/batch 20990101_000000 has no source files: nothing under s3:\/\/[^/]+\/datasets\/sources\/incremental\/first_party\/20990101_000000\//);
+    expect(out.stderr).toContain('datasets/sources/incremental/clickstream/20990101_000000/');
+    const store = await createObjectStore(loadConfig());
+    try {
+      expect(await store.listObjects('datasets/graph/incremental/')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+    const load = captureIo();
+    expect(await runCli(['load', '--incremental', '20990101_000000'], load.io, [loadCommand])).toBe(1);
+    expect(load.out.stderr).toMatch(/no objects under s3:\/\/[^/]+\/datasets\/graph\/incremental\/20990101_000000\//);
   });
 
   it('refuses a malformed batch id with exit code 2', async () => {

@@ -121,6 +121,14 @@ describe('the Glue job script', () => {
     execFileSync(PYTHON, ['-c', 'import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', glueScriptPath(), join(scratch, 'job.pyc')]);
   });
 
+  it('refuses a batch that was never uploaded before uploading anything', async () => {
+    await expect(prepareGlueTransform({ store: kit.store, catalog: kit.catalog, batch: '20990101_000000' })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: expect.stringContaining('datasets/sources/incremental/first_party/20990101_000000/'),
+    });
+    expect(await kit.store.listObjects('glue-jobs/graph-model-20990101_000000.json')).toEqual([]);
+  });
+
   it('reads the spec the kit uploads beside it: the same views and statements as the local run', async () => {
     const prepared = await prepareGlueTransform({ store: kit.store, catalog: kit.catalog });
     expect(prepared.specKey).toBe(GLUE_MODEL_KEY);
@@ -198,10 +206,12 @@ describe('the Glue job script', () => {
     const firstRead = log('read')[0]!;
     expect(firstRead[1]).toEqual(prepared.spec.views[0]!.paths);
     expect(firstRead[2]).toEqual(prepared.spec.views[0]!.viewColumns);
-    expect(firstRead[3]).toEqual({ header: true, quote: '"', escape: '"', multiLine: true, mode: 'FAILFAST' });
+    const untrimmed = { ignoreLeadingWhiteSpace: false, ignoreTrailingWhiteSpace: false };
+    expect(firstRead[3]).toEqual({ header: true, quote: '"', escape: '"', multiLine: true, mode: 'FAILFAST', ...untrimmed });
     const writes = log('write');
     expect(writes).toHaveLength(prepared.spec.outputs.length);
-    expect(writes[0]![2]).toEqual({ mode: 'overwrite', header: true, quote: '"', escape: '"', emptyValue: '', nullValue: '' });
+    // Spark's CSV writer trims values unless told not to (both options default to true for writing).
+    expect(writes[0]![2]).toEqual({ mode: 'overwrite', header: true, quote: '"', escape: '"', emptyValue: '', nullValue: '', ...untrimmed });
     expect(log('coalesce').every((e) => e[1] === 1)).toBe(true);
 
     const prefix = 'datasets/graph/initial/';
@@ -241,7 +251,7 @@ describe('runAwsTransform', () => {
   const glueMock = mockClient(GlueClient);
   let kit: EtlTestKit;
   beforeAll(async () => {
-    kit = await startEtlTestKit();
+    kit = await startGoldenEtlTestKit(); // sources to transform: a run over empty folders is refused
   });
   afterAll(async () => {
     glueMock.restore();

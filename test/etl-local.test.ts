@@ -51,7 +51,7 @@ describe('runLocalTransform on the hand-written golden dataset', () => {
     const kinds = report.files.map((f) => f.kind);
     expect(kinds.lastIndexOf('vertices')).toBeLessThan(kinds.indexOf('edges'));
     expect(report.sources.map((s) => [s.dataset, s.rows])).toEqual([
-      ['first_party', 4],
+      ['first_party', 5],
       ['cookie', 3],
       ['clickstream', 3],
       ['transactional', 5],
@@ -202,7 +202,7 @@ describe('runLocalTransform on bad input', () => {
       await expectUnchangedAfter(
         () => runLocalTransform({ store: kit.store, catalog: kit.catalog }),
         'InvalidInputError',
-        /table poc_identity_graph_first_party: s3:\/\/etl-test\/datasets\/sources\/initial\/first_party\/first_party_data_full\.csv line 6, column "birthday", does not parse: Could not convert string "31\/02\/1999"/,
+        /table poc_identity_graph_first_party: s3:\/\/etl-test\/datasets\/sources\/initial\/first_party\/first_party_data_full\.csv line 7, column "birthday", does not parse: Could not convert string "31\/02\/1999"/,
       );
     } finally {
       await replaceSource('first_party', good);

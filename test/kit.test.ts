@@ -76,7 +76,11 @@ describe('the offline demo (createKit end to end, 300 records)', () => {
       expect(rows).toHaveLength(2);
       expect(Object.keys(rows[0]).slice(0, 3)).toEqual(['user_name', 'email', 'phone_number']);
       const queries = await kit.queries();
-      expect(await queries.countDuplicates()).toEqual({ vertices: 0, edges: 0 });
+      expect(await queries.countDuplicates()).toEqual({
+        vertices: 0,
+        edges: 0,
+        singleValued: { hasPhone: 0, hasPostCodeAddress: 0, hasCityAddress: 0, hasLoyaltyLevel: 0 },
+      });
       const truth = await kit.groundTruth();
       expect(truth.users.size).toBe(300);
       const cleaned = await kit.cleanup();

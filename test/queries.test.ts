@@ -8,6 +8,7 @@ import {
   countDuplicates,
   fetchNeighbourhood,
   findHouseholds,
+  findShowcaseUser,
   findUserBehind,
   getCustomer360,
   listBusiestDevices,
@@ -232,7 +233,7 @@ describe('identity queries on a known graph', () => {
       emails: ['email:alice@x'],
       phones: ['phone:111'],
       customerIds: ['customerid:C1'],
-      loyalty: { level: 'loyaltylevel:gold', points: 1200 },
+      loyalty: { level: 'gold', points: 1200 },
       purchases: [
         { purchaseId: 'p1', product: 'product:Espresso', category: 'productcategory:Kitchen', purchasedDate: '2025-12-01', rewardPoints: 10 },
         { purchaseId: 'p2', product: 'product:Shoes', category: 'productcategory:Sport', purchasedDate: '2025-12-02', rewardPoints: 20 },
@@ -267,6 +268,17 @@ describe('identity queries on a known graph', () => {
       { user: 'user:carol', logins: 2 },
       { user: 'user:bob', logins: 1 },
     ]);
+  });
+
+  it('shows a user with purchases, not the most active one when that one bought nothing', async () => {
+    await g.addV('SessionID').property(T.id, 'session:extra').as('s').V('user:carol').addE('loggedAs').from_('s').property(T.id, 'extra-login').iterate();
+    try {
+      expect((await listMostActiveUsers(g, 1))[0]).toEqual({ user: 'user:carol', logins: 3 });
+      expect(await getCustomer360(g, 'user:carol')).toMatchObject({ purchases: [] });
+      expect(await findShowcaseUser(g)).toEqual({ user: 'user:alice', logins: 2, purchases: 3 });
+    } finally {
+      await g.V('session:extra').drop().iterate();
+    }
   });
 
   it('counts vertices and edges per label', async () => {
@@ -333,11 +345,21 @@ describe('identity queries on a known graph', () => {
     expect(n.vertices.find((v) => v.id === 'cookie:c2')?.label).toBe('Cookie');
   });
 
+  const noSingleValuedDuplicates = { hasPhone: 0, hasPostCodeAddress: 0, hasCityAddress: 0, hasLoyaltyLevel: 0 };
+
   it('counts duplicates: none, then one edge appended twice', async () => {
-    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 0 });
+    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 0, singleValued: noSingleValuedDuplicates });
     await g.V('user:bob').addE('hasEmail').to(gremlin.process.statics.V('email:bob@x')).property(T.id, 'hasEmail:again').iterate();
-    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 1 });
+    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 1, singleValued: noSingleValuedDuplicates });
     await g.E('hasEmail:again').drop().iterate();
+  });
+
+  it('counts a user with a second loyalty level as a single-valued duplicate', async () => {
+    await g.addV('LoyaltyLevel').property(T.id, 'loyaltylevel:silver').iterate();
+    await g.V('user:alice').addE('hasLoyaltyLevel').to(gremlin.process.statics.V('loyaltylevel:silver')).property(T.id, 'old-level').iterate();
+    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 0, singleValued: { ...noSingleValuedDuplicates, hasLoyaltyLevel: 1 } });
+    await g.E('old-level').drop().iterate();
+    await g.V('loyaltylevel:silver').drop().iterate();
   });
 
   it('builds ids with the ETL prefixes', () => {

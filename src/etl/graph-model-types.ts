@@ -66,6 +66,15 @@ export interface EdgeDecl {
    * stable across runs and batches, so a re-load updates instead of duplicating.
    */
   idColumn?: string;
+  /**
+   * A single-valued fact of the `from` vertex (a user's current loyalty level, phone, address):
+   * one edge of this label per `from` vertex. A batch with several rows for one `from` keeps
+   * the one with the smallest `to` id. The edge id still names both ends, so a new value is a
+   * new edge: Neptune's bulk loader never deletes or re-points an edge, it can only add one.
+   * The edge it supersedes is dropped by id after the load (`dropSupersededEdges`,
+   * src/loader/drop-superseded-edges.ts), through Gremlin, the same way on Neptune and locally.
+   */
+  singleValued?: boolean;
   properties: GraphPropertyDecl[];
 }
 

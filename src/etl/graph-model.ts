@@ -25,6 +25,9 @@ function edge(label: string, dataset: string, from: [string, string], to: [strin
   return decl;
 }
 
+/** A fact of the user that a later batch replaces (see EdgeDecl.singleValued). */
+const singleValued = (decl: EdgeDecl): EdgeDecl => ({ ...decl, singleValued: true });
+
 /**
  * The identity-graph model of DESIGN §4, declared once. The seed PoC's labels are kept; its
  * defects are fixed: the user-agent edge has its own label (`usedUserAgent`), edge ids are
@@ -34,6 +37,11 @@ function edge(label: string, dataset: string, from: [string, string], to: [strin
  *
  * Users and sessions are also taken (without properties) from the tables that only refer to
  * them, so that every edge of a batch finds its endpoints inside that batch's vertex files.
+ *
+ * A first-party row is the customer's profile as it is now: its phone, address and loyalty level
+ * are single-valued (a returning customer's new level replaces the old one, see
+ * EdgeDecl.singleValued), while an email or customer id stays an identifier of the person even
+ * after a newer one appears (purchases made with it still lead to them).
  */
 export const GRAPH_MODEL: GraphModel = {
   version: 1,
@@ -86,12 +94,12 @@ export const GRAPH_MODEL: GraphModel = {
   ],
   edges: [
     edge('hasEmail', 'first_party', ['User', 'user_name'], ['Email', 'email']),
-    edge('hasPhone', 'first_party', ['User', 'user_name'], ['PhoneNumber', 'phone_number']),
+    singleValued(edge('hasPhone', 'first_party', ['User', 'user_name'], ['PhoneNumber', 'phone_number'])),
     edge('hasExternalId', 'first_party', ['User', 'user_name'], ['CustomerID', 'external_id']),
-    edge('hasPostCodeAddress', 'first_party', ['User', 'user_name'], ['PostCode', 'postcode']),
-    edge('hasCityAddress', 'first_party', ['User', 'user_name'], ['City', 'city']),
+    singleValued(edge('hasPostCodeAddress', 'first_party', ['User', 'user_name'], ['PostCode', 'postcode'])),
+    singleValued(edge('hasCityAddress', 'first_party', ['User', 'user_name'], ['City', 'city'])),
     edge('inCountry', 'first_party', ['City', 'city'], ['Country', 'country']),
-    edge('hasLoyaltyLevel', 'first_party', ['User', 'user_name'], ['LoyaltyLevel', 'loyalty_level'], [long('loyalty_points')]),
+    singleValued(edge('hasLoyaltyLevel', 'first_party', ['User', 'user_name'], ['LoyaltyLevel', 'loyalty_level'], [long('loyalty_points')])),
     {
       label: 'hasPurchased',
       dataset: 'transactional',
@@ -153,7 +161,10 @@ export function validateGraphModel(model: GraphModel): void {
     }
     if (e.from.length === 0 || e.to.length === 0) fail(`edge ${e.label} needs at least one from and one to endpoint`);
     checkProperties(`edge ${e.label}`, e.properties, true);
-    const signature = JSON.stringify([e.idColumn !== undefined, e.properties.map((p) => [p.name, p.type, p.precision ?? 'day'])]);
+    if (e.singleValued && (e.idColumn !== undefined || e.from.length !== 1)) {
+      fail(`edge ${e.label}: a single-valued edge needs one from endpoint and the pair id (no idColumn): its id must change with its value`);
+    }
+    const signature = JSON.stringify([e.idColumn !== undefined, e.singleValued === true, e.properties.map((p) => [p.name, p.type, p.precision ?? 'day'])]);
     const seen = edgeProperties.get(e.label);
     if (seen !== undefined && seen !== signature) fail(`edge label "${e.label}" is declared twice with different properties or id rules (one file per label)`);
     edgeProperties.set(e.label, signature);
@@ -171,6 +182,16 @@ function checkProperties(owner: string, properties: GraphPropertyDecl[], isEdge 
       fail(`${owner}: property "${p.name}" cannot have cardinality "${p.cardinality}" (vertex properties only: single or set)`);
     }
   }
+}
+
+/**
+ * The single-valued edge labels (EdgeDecl.singleValued) with the label of their `from` vertex:
+ * what the post-load step and the duplicate checks go through.
+ */
+export function listSingleValuedEdges(model: GraphModel): { label: string; fromLabel: string }[] {
+  const seen = new Map<string, string>();
+  for (const e of model.edges) if (e.singleValued && !seen.has(e.label)) seen.set(e.label, e.from[0]!.label);
+  return [...seen].map(([label, fromLabel]) => ({ label, fromLabel }));
 }
 
 /** How a source column is read: the type its declared use needs (ids are strings). */

@@ -1,7 +1,7 @@
 import type { Catalog, GlueTable } from '../catalog/catalog-types.js';
 import { incrementalTableName, tableName } from '../catalog/expected-schemas.js';
 import { InvalidInputError, NotFoundError, kitMessage } from '../errors.js';
-import { SOURCES_PREFIX, parseS3Uri, sourcePrefix } from '../lake/dataset-layout.js';
+import { SOURCES_PREFIX, parseS3Uri, s3Uri, sourcePrefix } from '../lake/dataset-layout.js';
 import type { ObjectStore } from '../lake/object-store.js';
 import type { GraphModel } from './graph-model-types.js';
 import { listModelColumns, type SourceColumnType } from './graph-model.js';
@@ -149,5 +149,30 @@ export async function resolveSourceTables(options: ResolveSourceTablesOptions): 
       prefix: options.batch === undefined ? (key === '' || key.endsWith('/') ? key : `${key}/`) : sourcePrefix(dataset, options.batch),
     });
   }
+  if (options.store) await requireSourceFiles(options.store, tables, options.batch);
   return tables;
+}
+
+/**
+ * A run whose source folders hold no file at all would write 31 empty files, which then load
+ * as LOAD_COMPLETED: a batch id that was never uploaded (or a typo in it) would look like
+ * success. One dataset may be empty (a batch without cookies); all of them empty is an error
+ * naming the folders looked in.
+ */
+async function requireSourceFiles(store: ObjectStore, tables: readonly SourceTable[], batch: string | undefined): Promise<void> {
+  const empty: SourceTable[] = [];
+  for (const table of tables) {
+    const objects = await store.listObjects(table.prefix);
+    if (!objects.some((o) => o.size > 0 && !o.key.endsWith('/'))) empty.push(table);
+  }
+  if (empty.length < tables.length || tables.length === 0) return;
+  const where = empty.map((t) => s3Uri(t.bucket, t.prefix)).join(', ');
+  throw new NotFoundError(
+    kitMessage(
+      'etl',
+      batch === undefined
+        ? `no source files under ${where}: upload the source datasets first (idgraph upload)`
+        : `batch ${batch} has no source files: nothing under ${where}; upload it first (idgraph upload --incremental --batch ${batch}) or give the batch id upload printed`,
+    ),
+  );
 }

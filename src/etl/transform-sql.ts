@@ -247,18 +247,27 @@ function buildEdgeSql(model: GraphModel, label: string, decls: EdgeDecl[]): Tran
     // the chance that two share an id is ~1e-15. The ids are most of an edge file's bytes: a
     // 16-character id instead of `<label>:` + 32 hex digits makes the kit's Gremlin CSV ~20 %
     // smaller to write, upload and load.
-    const distinct =
-      props.length === 0
-        ? `SELECT DISTINCT f, t FROM ${rows}`
-        : `SELECT f, t${props.map((p) => `, ${p}`).join('')} FROM (SELECT f, t${props.map((p) => `, ${p}`).join('')}, ` +
-          `ROW_NUMBER() OVER (PARTITION BY f, t ORDER BY ${props.map((p) => `${p} ASC NULLS LAST`).join(', ')}) AS rn FROM ${rows}) w WHERE rn = 1`;
+    const rest = props.map((p) => `, ${p}`).join('');
+    let distinct: string;
+    if (decls[0]!.singleValued) {
+      // A single-valued fact: one edge per `from` vertex, the smallest `to` when a batch names
+      // several (no column says which row is newer, and the choice must not depend on the
+      // order an engine reads the rows in).
+      const order = ['t ASC', ...props.map((p) => `${p} ASC NULLS LAST`)].join(', ');
+      distinct = `SELECT f, t${rest} FROM (SELECT f, t${rest}, ROW_NUMBER() OVER (PARTITION BY f ORDER BY ${order}) AS rn FROM ${rows}) w WHERE rn = 1`;
+    } else if (props.length === 0) {
+      distinct = `SELECT DISTINCT f, t FROM ${rows}`;
+    } else {
+      distinct =
+        `SELECT f, t${rest} FROM (SELECT f, t${rest}, ` +
+        `ROW_NUMBER() OVER (PARTITION BY f, t ORDER BY ${props.map((p) => `${p} ASC NULLS LAST`).join(', ')}) AS rn FROM ${rows}) w WHERE rn = 1`;
+    }
     // Sorted by their ends: consecutive edges then name the same `~from` vertex or the next one
     // in its file (vertex files are sorted by id), which the embedded loader finds without a
     // lookup (IdTable.guessIn), and a reader sees each vertex's edges together, where an order
     // by id was no order at all. With raw keys the sort comes first, on the shorter strings, and
     // the prefixes and ids are added after it (a projection keeps the order in both engines):
     // no dearer than sorting by the id was.
-    const rest = props.map((p) => `, ${p}`).join('');
     const pairs = raw
       ? `SELECT '${fromPrefix}:' || f AS f, '${toPrefix}:' || t AS t${rest} FROM (${distinct} ORDER BY f, t) r`
       : distinct;

@@ -7,14 +7,16 @@
  * renamed over the old one (rename is atomic on POSIX file systems) and the folder is fsynced.
  * A crash at any point leaves either the old snapshot or the new one, never half of one.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { KitConfig } from '../config/kit-config.js';
 import { OperationFailedError, kitMessage } from '../errors.js';
 import { PropertyGraph } from '../engine/property-graph.js';
 import { readGraphSnapshot, writeGraphSnapshot, type WriteSnapshotOptions } from './graph-snapshot.js';
 
 export const SNAPSHOT_FILE_NAME = 'graph.snapshot';
+/** Written when a load into the local graph starts, removed when it ends (saved or failed). */
+export const LOAD_MARKER_FILE_NAME = 'load-in-progress.json';
 
 export interface SaveOptions extends WriteSnapshotOptions {
   /** Overwrite a snapshot another process saved since this store read it. */
@@ -103,6 +105,74 @@ export async function openLocalGraph(config: Pick<KitConfig, 'dataDir'>): Promis
       return fileStamp(path) !== stamp;
     },
   };
+}
+
+interface LoadMarker {
+  pid: number;
+  startedAt: string;
+  source: string;
+}
+
+/**
+ * Marks a load into the store's graph as running until the returned function is called. A load
+ * keeps its records in memory and saves once at the end, so a process killed midway leaves the
+ * snapshot as it was (or none at all): the marker it leaves behind is how a later command can
+ * say so, instead of quietly answering from an empty graph.
+ */
+export function markLoadRunning(store: Pick<LocalGraphStore, 'path'>, source: string): () => void {
+  const marker = join(dirname(store.path), LOAD_MARKER_FILE_NAME);
+  const content: LoadMarker = { pid: process.pid, startedAt: new Date().toISOString(), source };
+  writeFileSync(marker, `${JSON.stringify(content)}\n`);
+  return () => rmSync(marker, { force: true });
+}
+
+function readLoadMarker(dir: string): LoadMarker | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, LOAD_MARKER_FILE_NAME), 'utf8')) as LoadMarker;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LocalGraphState {
+  /** The snapshot file, whether it exists or not. */
+  path: string;
+  saved: boolean;
+  /** A load whose process ended before it finished (killed, crashed). */
+  interruptedLoad?: { pid: number; startedAt: string; source: string };
+  /** A load running in another process now. */
+  runningLoad?: { pid: number; startedAt: string; source: string };
+}
+
+/** Whether a graph was saved in the data directory, and whether a load was cut short there. */
+export function inspectLocalGraph(config: Pick<KitConfig, 'dataDir'>): LocalGraphState {
+  const dir = localGraphDir(config);
+  const path = join(dir, SNAPSHOT_FILE_NAME);
+  const state: LocalGraphState = { path, saved: existsSync(path) };
+  const marker = readLoadMarker(dir);
+  if (marker) {
+    if (marker.pid === process.pid || isProcessAlive(marker.pid)) state.runningLoad = marker;
+    else state.interruptedLoad = marker;
+  }
+  return state;
+}
+
+/**
+ * What a reader of the local graph should be told before a query, or undefined when a saved
+ * graph is there and no load was cut short: no graph saved yet, a load interrupted (before or
+ * after an earlier save), or one still running.
+ */
+export function describeLocalGraphState(state: LocalGraphState): string | undefined {
+  const load = state.interruptedLoad ?? state.runningLoad;
+  const what = load && `a load of ${load.source} (process ${load.pid}, started ${load.startedAt})`;
+  if (!state.saved) {
+    if (state.interruptedLoad) return `no graph was saved yet in ${state.path}: ${what} was interrupted before it saved; run idgraph load again`;
+    if (state.runningLoad) return `no graph was saved yet in ${state.path}: ${what} is still running; query when it has finished`;
+    return `no graph was saved yet in ${state.path}: load one first (idgraph load)`;
+  }
+  if (state.interruptedLoad) return `${what} was interrupted before it saved: the graph is the one saved before it; run that load again`;
+  if (state.runningLoad) return `${what} is still running: the graph is the one saved before it`;
+  return undefined;
 }
 
 function syncDirectory(dir: string): void {

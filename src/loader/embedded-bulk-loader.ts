@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError, OperationFailedError, kitMessage } from '../errors.js';
 import type { ObjectStore } from '../lake/object-store.js';
-import type { LocalGraphStore } from '../graph/local-graph-store.js';
+import { markLoadRunning, type LocalGraphStore } from '../graph/local-graph-store.js';
 import { loadGremlinCsvFiles, type CsvFileSource } from './gremlin-csv-load.js';
 import type { BulkLoader, LoadOptions, LoadStatus } from './load-status.js';
 
@@ -91,18 +91,24 @@ export async function loadSourcesIntoGraph(
     );
   }
   const versionBefore = graphStore.graph.version;
-  const status = await loadGremlinCsvFiles(graphStore.graph, sources, {
-    uri,
-    loadId: randomUUID(),
-    failOnError: options.failOnError,
-    updateSingleCardinalityProperties: options.updateSingleCardinalityProperties,
-    onProgress: options.onProgress,
-    now: options.now,
-  });
-  // Records loaded before a failure stay, as in Neptune (a load is not one transaction): save
-  // whatever changed. A load of nothing but duplicates changes nothing and writes nothing.
-  if (graphStore.graph.version !== versionBefore) await graphStore.save();
-  return status;
+  // Until the save below, the records exist only in this process: a kill leaves the marker.
+  const loadEnded = markLoadRunning(graphStore, uri);
+  try {
+    const status = await loadGremlinCsvFiles(graphStore.graph, sources, {
+      uri,
+      loadId: randomUUID(),
+      failOnError: options.failOnError,
+      updateSingleCardinalityProperties: options.updateSingleCardinalityProperties,
+      onProgress: options.onProgress,
+      now: options.now,
+    });
+    // Records loaded before a failure stay, as in Neptune (a load is not one transaction): save
+    // whatever changed. A load of nothing but duplicates changes nothing and writes nothing.
+    if (graphStore.graph.version !== versionBefore) await graphStore.save();
+    return status;
+  } finally {
+    loadEnded();
+  }
 }
 
 export function createEmbeddedBulkLoader(options: EmbeddedBulkLoaderOptions): BulkLoader {

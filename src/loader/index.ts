@@ -6,3 +6,4 @@ export * from './gremlin-csv-load.js';
 export * from './embedded-bulk-loader.js';
 export * from './neptune-bulk-loader.js';
 export * from './create-bulk-loader.js';
+export * from './drop-superseded-edges.js';

@@ -54,6 +54,11 @@ export interface LoadStatus {
   feeds?: FeedStatus[];
   /** Load ids, in start order (Neptune: vertex load then edge load). */
   loadIds?: string[];
+  /**
+   * The kit's step after the load (not Neptune's): single-valued edges the loaded files
+   * superseded, dropped per label (src/loader/drop-superseded-edges.ts).
+   */
+  supersededEdges?: { label: string; loaded: number; dropped: number }[];
 }
 
 export interface LoadProgress {
@@ -147,6 +152,11 @@ export function formatLoadStatus(status: LoadStatus): string {
     lines.push('', 'Errors:');
     const rows = status.errors.errorLogs.map((e) => [e.fileName, String(e.recordNum), e.errorCode, e.errorMessage]);
     lines.push(renderTable(['file', 'record', 'code', 'message'], rows, [false, true, false, false]));
+  }
+  if (status.supersededEdges) {
+    const total = status.supersededEdges.reduce((n, r) => n + r.dropped, 0);
+    const parts = status.supersededEdges.map((r) => `${r.label} ${r.dropped}`).join(', ');
+    lines.push('', `Superseded single-valued edges dropped: ${total}${parts ? ` (${parts})` : ''}`);
   }
   return lines.join('\n') + '\n';
 }

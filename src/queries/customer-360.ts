@@ -1,4 +1,4 @@
-import { __, T, toRecord, type GraphSource } from './graph-source.js';
+import { __, T, fromVertexId, toRecord, type GraphSource } from './graph-source.js';
 import { requireVertex } from './user-identifiers.js';
 
 export interface Purchase {
@@ -16,6 +16,7 @@ export interface Customer360 {
   emails: string[];
   phones: string[];
   customerIds: string[];
+  /** The level's name (`Bronze`, from the vertex `loyaltylevel:Bronze`) and the points with it. */
   loyalty: { level: string; points: number } | undefined;
   purchases: Purchase[];
   /** Purchases per product category, largest first. */
@@ -80,7 +81,8 @@ export async function getCustomer360(g: GraphSource, userId: string): Promise<Cu
     emails: await ids('hasEmail'),
     phones: await ids('hasPhone'),
     customerIds: await ids('hasExternalId'),
-    loyalty: loyalty ? { level: String(loyalty.level), points: Number(loyalty.points) } : undefined,
+    // A reader expects `Bronze`, not the vertex id: LoyaltyLevel vertices hold their name only in it.
+    loyalty: loyalty ? { level: fromVertexId(String(loyalty.level)), points: Number(loyalty.points) } : undefined,
     purchases,
     categories: [...perCategory]
       .map(([category, n]) => ({ category, purchases: n }))

@@ -1,4 +1,5 @@
-import { __, T, toCounts, type GraphSource } from './graph-source.js';
+import { GRAPH_MODEL, listSingleValuedEdges } from '../etl/graph-model.js';
+import { __, P, T, toCounts, type GraphSource } from './graph-source.js';
 
 export interface GraphCounts {
   vertices: Record<string, number>;
@@ -26,11 +27,17 @@ export interface DuplicateCounts {
    * purchases, the same purchase id): what a re-load that appended instead of updating leaves.
    */
   edges: number;
+  /**
+   * Per single-valued edge label (a user's loyalty level, phone, address): vertices with more
+   * than one such edge — an old value that a later batch should have replaced.
+   */
+  singleValued: Record<string, number>;
 }
 
 /**
  * Duplicates a load could have left: a re-load or an incremental load must update vertices and
- * edges in place (stable ids), so both figures should be 0.
+ * edges in place (stable ids), and a new single-valued fact must replace the old one, so every
+ * figure should be 0.
  */
 export async function countDuplicates(g: GraphSource): Promise<DuplicateCounts> {
   const count = async (t: { count(): { next(): Promise<{ value: unknown }> } }) => Number((await t.count().next()).value);
@@ -47,5 +54,9 @@ export async function countDuplicates(g: GraphSource): Promise<DuplicateCounts> 
       .by(__.coalesce(__.values('purchase_id'), __.constant('')))
       .dedup(),
   );
-  return { vertices: vertices - distinctVertices, edges: edges - distinctEdges };
+  const singleValued: Record<string, number> = {};
+  for (const { label, fromLabel } of listSingleValuedEdges(GRAPH_MODEL)) {
+    singleValued[label] = await count(g.V().hasLabel(fromLabel).where(__.outE(label).limit(2).count().is(P.gt(1))));
+  }
+  return { vertices: vertices - distinctVertices, edges: edges - distinctEdges, singleValued };
 }

@@ -6,6 +6,7 @@ export * from './households.js';
 export * from './customer-360.js';
 export * from './busiest-identifiers.js';
 export * from './active-users.js';
+export * from './loyalty-change.js';
 export * from './graph-counts.js';
 export * from './neighbourhood.js';
 export * from './stitching-score.js';

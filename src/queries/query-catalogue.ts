@@ -1,5 +1,5 @@
 import type { GroundTruth } from '../datagen/ground-truth.js';
-import { listMostActiveUsers, type ActiveUser } from './active-users.js';
+import { findShowcaseUser, listMostActiveUsers, type ActiveUser, type ShowcaseUser } from './active-users.js';
 import { listBusiestDevices, listBusiestIps, type BusiestOptions, type BusyIdentifier } from './busiest-identifiers.js';
 import { getCustomer360, type Customer360 } from './customer-360.js';
 import { countByLabel, countDuplicates, type DuplicateCounts, type GraphCounts } from './graph-counts.js';
@@ -16,6 +16,7 @@ import {
   type StitchingRule,
 } from './session-stitching.js';
 import { combineStitches, scoreHouseholds, scoreStitching, type HouseholdScore, type RuleScore } from './stitching-score.js';
+import { findLoyaltyChange, type FirstPartyRow, type LoyaltyChange } from './loyalty-change.js';
 import { findUserBehind, type UserBehind } from './user-behind.js';
 import { listUserIdentifiers, type Identifier } from './user-identifiers.js';
 
@@ -54,6 +55,8 @@ export interface QueryCatalogue {
   listBusiestDevices(options?: BusiestOptions): Promise<BusyIdentifier[]>;
   listBusiestIps(options?: BusiestOptions): Promise<BusyIdentifier[]>;
   listMostActiveUsers(limit?: number): Promise<ActiveUser[]>;
+  findShowcaseUser(): Promise<ShowcaseUser | undefined>;
+  findLoyaltyChange(rows: readonly FirstPartyRow[]): Promise<LoyaltyChange | undefined>;
   countByLabel(): Promise<GraphCounts>;
   countDuplicates(): Promise<DuplicateCounts>;
   fetchNeighbourhood(id: string, options?: NeighbourhoodOptions): Promise<Neighbourhood>;
@@ -74,6 +77,8 @@ export function createQueryCatalogue(g: GraphSource): QueryCatalogue {
     listBusiestDevices: (options) => listBusiestDevices(g, options),
     listBusiestIps: (options) => listBusiestIps(g, options),
     listMostActiveUsers: (limit) => listMostActiveUsers(g, limit),
+    findShowcaseUser: () => findShowcaseUser(g),
+    findLoyaltyChange: (rows) => findLoyaltyChange(g, rows),
     countByLabel: () => countByLabel(g),
     countDuplicates: () => countDuplicates(g),
     fetchNeighbourhood: (id, options) => fetchNeighbourhood(g, id, options),

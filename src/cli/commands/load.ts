@@ -4,6 +4,7 @@ import { openLocalGraph } from '../../graph/local-graph-store.js';
 import { createObjectStore } from '../../lake/create-object-store.js';
 import { graphPrefix } from '../../lake/dataset-layout.js';
 import { createBulkLoader } from '../../loader/create-bulk-loader.js';
+import { dropSupersededEdgesInGraph } from '../../loader/drop-superseded-edges.js';
 import { listDirectorySources, loadSourcesIntoGraph } from '../../loader/embedded-bulk-loader.js';
 import { formatLoadStatus, type LoadOptions, type LoadProgress, type LoadStatus } from '../../loader/load-status.js';
 import type { CliCommand, CliIo } from '../cli-command.js';
@@ -33,7 +34,9 @@ export const loadCommand: CliCommand = {
 Loads the vertex files, then the edge files, under datasets/graph/initial/ (or
 datasets/graph/incremental/BATCH/) of the kit's bucket: with Neptune's loader in aws mode, with
 the embedded loader (Neptune's Gremlin CSV rules) into the local graph in local mode. Prints
-per-file counts and every error-log entry. Exit code 0 when every record loaded, 1 otherwise.
+per-file counts and every error-log entry. Then, through Gremlin, drops the single-valued edges
+(a user's loyalty level, phone, address) that the loaded edges superseded: Neptune's loader adds
+edges, it never replaces one. Exit code 0 when every record loaded, 1 otherwise.
 
   --incremental BATCH            load an incremental batch (YYYYMMDD_HHmmss); implies
                                  --update-single-cardinality: a batch updates values (upsert)
@@ -78,11 +81,13 @@ per-file counts and every error-log entry. Exit code 0 when every record loaded,
       status = await loadSourcesIntoGraph(await openLocalGraph(config), sources, fromDir, options);
     } else {
       const prefix = graphPrefix(values.incremental === undefined ? undefined : String(values.incremental));
-      const store = config.mode === 'local' ? await createObjectStore(config) : undefined;
+      // The files are read back for the superseded edges (S3 in aws mode, the embedded S3 locally).
+      const store = await createObjectStore(config);
       try {
-        status = await createBulkLoader(config, { store }).load({ prefix, ...options });
+        status = await createBulkLoader(config, { store: config.mode === 'local' ? store : undefined }).load({ prefix, ...options });
+        status.supersededEdges = await dropSupersededEdgesInGraph(config, { store, prefix });
       } finally {
-        await store?.close();
+        await store.close();
       }
     }
     io.stdout(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatLoadStatus(status));
