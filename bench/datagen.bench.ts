@@ -10,10 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDatasets } from '../src/datagen/index.js';
+import { printMachine } from './machine.js';
 
 const ORIGINAL_SECONDS_FOR_10K = 132;
 
@@ -94,7 +95,7 @@ function printResult(result: ChildResult, targetSeconds: number): void {
 const args = process.argv.slice(2);
 if (args[0] !== '--child') {
   // Wall times on a shared 2-core machine include other processes' turns: show how busy it is.
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  printMachine();
 }
 if (args[0] === '--child') {
   await runChild(Number(args[1]), Number(args[2] ?? 1));
@@ -105,4 +106,5 @@ if (args[0] === '--child') {
   console.log(`  speed-up over the original generator (132 s for 10,000): ${Math.round(ORIGINAL_SECONDS_FOR_10K / small.firstSeconds)}× first run, ${Math.round(ORIGINAL_SECONDS_FOR_10K / best)}× warm`);
   const large = spawnChild(1_000_000, 1);
   printResult(large, 30);
+  printMachine();
 }

@@ -22,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import gremlin from 'gremlin';
 import { LocalConnection, PropertyGraph } from '../src/engine/index.js';
+import { printMachine } from './machine.js';
 
 const records = Number(process.env.ENGINE_BENCH_RECORDS ?? 1_000_000);
 
@@ -194,3 +195,4 @@ async function main(): Promise<void> {
 }
 
 await main();
+printMachine();

@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config/kit-config.js';
 import { formatTransformReport, runLocalTransform } from '../src/etl/index.js';
 import { createObjectStore } from '../src/lake/create-object-store.js';
 import { uploadDatasets } from '../src/lake/upload-datasets.js';
+import { printMachine } from './machine.js';
 
 const records = Number(process.env.BENCH_ETL_RECORDS ?? 1_000_000);
 
@@ -90,6 +91,7 @@ try {
   // between runs where this is small.
   const others = machineBefore === undefined || machineAfter === undefined ? '' : `, other processes ${Math.max(0, machineAfter - machineBefore - cpuSeconds).toFixed(1)} CPU s`;
   console.log(`etl local transform: ${cpuSeconds.toFixed(1)} CPU s, ${Math.round(sourceRecords / cpuSeconds).toLocaleString('en-US')} source rows per CPU second; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores${others}`);
+  printMachine();
 } finally {
   await store.close();
   await rm(dir, { recursive: true, force: true });

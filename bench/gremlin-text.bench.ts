@@ -14,6 +14,7 @@ import { parseGremlin } from '../src/engine/parser/index.js';
 import { startGremlinServer } from '../src/engine/server/index.js';
 import { parseFeature } from '../test/conformance/gherkin-reader.js';
 import { listFeatureFiles } from '../test/conformance/scenario-runner.js';
+import { printMachine } from './machine.js';
 
 const featuresDir = resolve(process.cwd(), '..', 'shared', 'conformance', 'tinkerpop', 'features');
 
@@ -79,3 +80,4 @@ await measure('endpoint text (eval) same lookup', (i) => client.submit(`g.V('use
 await connection.close();
 await client.close();
 await server.close();
+printMachine();

@@ -15,6 +15,7 @@ import { CSV_SAMPLE_BYTES, classifyCsvSample, createCatalog, fixTableSchemas } f
 import { defaultConfig } from '../src/config/kit-config.js';
 import { generateDatasets } from '../src/datagen/index.js';
 import { createObjectStore, uploadDatasets } from '../src/lake/index.js';
+import { printMachine } from './machine.js';
 
 const records = Number(process.argv[2] ?? 40_000);
 const MiB = 1024 * 1024;
@@ -61,6 +62,7 @@ try {
     await store.close();
   }
   console.log(`peak RSS    ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (records ${records}, largest file ${(largest.bytes / MiB).toFixed(1)} MiB)`);
+  printMachine();
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -24,6 +24,7 @@ import type { ObjectStore } from '../src/lake/object-store.js';
 import { uploadDatasets } from '../src/lake/upload-datasets.js';
 import { createEmbeddedBulkLoader, listDirectorySources, loadSourcesIntoGraph } from '../src/loader/embedded-bulk-loader.js';
 import type { LoadStatus } from '../src/loader/load-status.js';
+import { printMachine } from './machine.js';
 
 const argIndex = process.argv.indexOf('--records');
 const TOTAL = argIndex > 0 ? Number(process.argv[argIndex + 1]) : 1_000_000;
@@ -167,6 +168,7 @@ try {
       `(${Math.round(records / (reopenMs / 1000)).toLocaleString('en')} records/s; ${((reopenCpu.user + reopenCpu.system) / 1e6).toFixed(2)} CPU s), ` +
       `${(reopened.graph.vertexCount + reopened.graph.edgeCount).toLocaleString('en')} elements`,
   );
+  printMachine();
 } finally {
   await objectStore?.close();
   rmSync(root, { recursive: true, force: true });

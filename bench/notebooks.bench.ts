@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NOTEBOOKS_DIR, PROJECT_ROOT, checkJupyter, formatFailure, resolveNotebookPaths, runNotebooks } from '../test/support/notebook-runner.js';
+import { printMachine } from './machine.js';
 
 const records = Number(process.env.IDGRAPH_BENCH_RECORDS ?? 10_000);
 const TARGET_SECONDS = 90;
@@ -55,6 +56,7 @@ try {
     console.log(timings.split('\n').filter((l) => l && !l.startsWith('report:')).map((l) => `  ${l}`).join('\n'));
     console.log(`demo: whole pipeline on ${records.toLocaleString('en-US')} records in ${seconds.toFixed(1)} s (${Math.round(records / seconds).toLocaleString('en-US')} records/s, process start included)`);
   }
+  printMachine();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -45,3 +45,20 @@ export class DeadlineExceededError extends KitError {
 export function kitMessage(backend: string, message: string): string {
   return `[kit] [${backend}] ${message}`;
 }
+
+/**
+ * The disk a file was being written to is full (ENOSPC) or over its quota (EDQUOT). The message
+ * names the file; whatever the write was replacing is left as it was.
+ */
+export class DiskFullError extends KitError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DiskFullError';
+  }
+}
+
+/** True for Node's error of a write to a full disk or past a quota. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../errors.js';
 import type { CliCommand, CliIo } from './cli-command.js';
@@ -13,10 +14,18 @@ export function formatHelp(commands: CliCommand[]): string {
     'Commands (in pipeline order):',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
+    'Options: --help (this text, or a command\'s flags after its name), --version',
+    '',
     'Mode: IDGRAPH_MODE=local (default, everything embedded) or IDGRAPH_MODE=aws.',
     'State: IDGRAPH_DATA_DIR (default .idgraph/ in the current folder).',
   ];
   return lines.join('\n') + '\n';
+}
+
+/** The kit's version, from its package.json (two folders up from src/cli/ and dist/cli/ alike). */
+export function readKitVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
 /**
@@ -29,9 +38,14 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
     io.stdout(formatHelp(commands));
     return 0;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout(`idgraph ${readKitVersion()}\n`);
+    return 0;
+  }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`idgraph: unknown command "${name}" (see idgraph --help)\n`);
+    const what = name.startsWith('-') ? 'option' : 'command';
+    io.stderr(`idgraph: unknown ${what} "${name}" (see idgraph --help)\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -47,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo, commands: CliCommand[] =
       strict: true,
     });
   } catch (error) {
-    io.stderr(`idgraph ${name}: ${(error as Error).message}\n`);
+    io.stderr(`idgraph ${name}: ${(error as Error).message} (see idgraph ${name} --help)\n`);
     return 2;
   }
   try {

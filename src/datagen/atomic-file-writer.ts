@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { DiskFullError, isDiskFull, kitMessage } from '../errors.js';
 
 /** Size of the write buffer handed to the OS in one write. */
 const BUFFER_BYTES = 1 << 20;
@@ -43,7 +44,12 @@ export class AtomicFileWriter {
 
   static async create(path: string): Promise<AtomicFileWriter> {
     const tempPath = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(tempPath, 'wx');
+    let handle: FileHandle;
+    try {
+      handle = await open(tempPath, 'wx');
+    } catch (error) {
+      throw diskFullOr(error, path, tempPath);
+    }
     return new AtomicFileWriter(path, tempPath, handle);
   }
 
@@ -131,7 +137,11 @@ export class AtomicFileWriter {
 
   async flush(): Promise<void> {
     if (!this.handle || this.used === 0) return;
-    await this.handle.write(this.buffer, 0, this.used);
+    try {
+      await this.handle.write(this.buffer, 0, this.used);
+    } catch (error) {
+      throw diskFullOr(error, this.path, this.tempPath);
+    }
     this.bytesWritten += this.used;
     this.used = 0;
   }
@@ -144,7 +154,11 @@ export class AtomicFileWriter {
   /** Flushes and closes the temporary file (the step that can fail on a full disk). */
   async finish(): Promise<void> {
     await this.flush();
-    await this.handle?.close();
+    try {
+      await this.handle?.close();
+    } catch (error) {
+      throw diskFullOr(error, this.path, this.tempPath);
+    }
     this.handle = undefined;
   }
 
@@ -165,4 +179,12 @@ export class AtomicFileWriter {
     this.handle = undefined;
     await unlink(this.tempPath).catch(() => undefined);
   }
+}
+
+/** A full disk becomes DiskFullError naming the file; other errors pass through. */
+function diskFullOr(error: unknown, path: string, tempPath: string): unknown {
+  if (!isDiskFull(error)) return error;
+  return new DiskFullError(kitMessage('generate', `writing ${path} failed: no space left on device (at ${tempPath}); the previous ${basename(path)}, if any, is unchanged`), {
+    cause: error,
+  });
 }

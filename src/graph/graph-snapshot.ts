@@ -10,8 +10,8 @@
  * string); ids and string values are inline (varint byte length + UTF-8); integers in the safe
  * range are zigzag varints, other numbers float64.
  */
-import { fsyncSync, readSync, writeSync } from 'node:fs';
-import { InvalidInputError, kitMessage } from '../errors.js';
+import { fsyncSync, readSync, readlinkSync, writeSync } from 'node:fs';
+import { DiskFullError, InvalidInputError, isDiskFull, kitMessage } from '../errors.js';
 import { PropertyGraph, type ElementId } from '../engine/property-graph.js';
 
 const MAGIC = Buffer.from('IDGRAPH2', 'latin1');
@@ -147,8 +147,29 @@ export interface WriteSnapshotOptions {
   onBlock?: (bytesWritten: number) => void;
 }
 
-/** Writes a snapshot of the graph to an open file descriptor and fsyncs it; returns the bytes written. */
+/**
+ * Writes a snapshot of the graph to an open file descriptor and fsyncs it; returns the bytes
+ * written. A full disk throws DiskFullError naming the file.
+ */
 export function writeGraphSnapshot(graph: PropertyGraph, fd: number, options: WriteSnapshotOptions = {}): number {
+  try {
+    return writeSnapshotEntries(graph, fd, options);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    throw new DiskFullError(kitMessage(BACKEND, `saving the graph failed: no space left on device writing ${describeFile(fd)}`), { cause: error });
+  }
+}
+
+/** The path an open file descriptor refers to (Linux's /proc), for messages. */
+function describeFile(fd: number): string {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return `file descriptor ${fd}`;
+  }
+}
+
+function writeSnapshotEntries(graph: PropertyGraph, fd: number, options: WriteSnapshotOptions): number {
   const w = new SnapshotWriter(fd, options.onBlock);
   let vertices = 0;
   let edges = 0;

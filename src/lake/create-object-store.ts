@@ -56,6 +56,7 @@ export async function createObjectStore(config: KitConfig, options: CreateObject
     // The embedded server stores a multipart upload's parts and then concatenates them: one
     // streamed PutObject costs it less than half the CPU (bench/etl.bench.ts).
     singlePutMaxBytes: MAX_SINGLE_PUT,
+    abortsMultipartUploads: false,
     onClose: () => server.close(),
   });
 }
@@ -75,8 +76,25 @@ export function createLocalS3Client(options: { endpoint: string; region?: string
     credentials: LOCAL_S3_CREDENTIALS,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    logger: quietStreamingRetryLogger,
   });
 }
+
+/**
+ * A client with a logger gets every failed command logged through `logger.error` (the SDK's
+ * logger middleware), and without one the SDK warns "An error was encountered in a non-retryable
+ * streaming request." on the console before it throws any error of a streamed upload. The kit
+ * turns each of those errors into its own message (naming the file and the cause): the SDK's
+ * copies are dropped; other warnings still reach the console.
+ */
+const quietStreamingRetryLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (...content: unknown[]) => {
+    if (content[0] !== 'An error was encountered in a non-retryable streaming request.') console.warn(...content);
+  },
+  error: () => undefined,
+};
 
 /** Creates the bucket unless it exists; another process creating it at the same moment is fine. */
 async function ensureBucket(client: S3Client, bucket: string): Promise<void> {

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { OperationFailedError, kitMessage } from '../errors.js';
+import { writeObjectsAtomically } from './local-s3-disk-writes.js';
 
 const NAME = 'local-s3';
 
@@ -101,6 +102,7 @@ export async function startLocalS3Server(options: LocalS3ServerOptions): Promise
   const S3rver = requireFromKit('s3rver') as S3rverConstructor;
   const server = new S3rver({ address, port: options.port ?? 0, silent: true, directory: options.directory });
   readObjectsInLargeChunks(server, requireFromKit);
+  writeObjectsAtomically(server.store, requireFromKit);
   let info: AddressInfo;
   try {
     info = await server.run();

@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { KitError, NotFoundError, OperationFailedError, kitMessage } from '../errors.js';
+import { DiskFullError, KitError, NotFoundError, OperationFailedError, isDiskFull, kitMessage } from '../errors.js';
 import type { ObjectInfo, ObjectStore, TransferProgress } from './object-store.js';
 
 const NAME = 's3';
@@ -42,6 +42,13 @@ export interface S3ObjectStoreOptions {
    * 5 GiB, S3's PutObject limit (https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html).
    */
   singlePutMaxBytes?: number;
+  /**
+   * Whether the server supports AbortMultipartUpload (default true). s3rver 3.7.1 answers it with
+   * MethodNotAllowed, which lib-storage would throw in place of the error that failed the
+   * upload; without it a failed upload's parts are left to the server (the embedded one removes
+   * an upload's parts itself when one of them does not fit on its disk).
+   */
+  abortsMultipartUploads?: boolean;
   /** Run on close() after the client is destroyed (e.g. stop an embedded server). */
   onClose?: () => Promise<void>;
 }
@@ -76,6 +83,10 @@ export function toS3KitError(error: unknown, name: string, bucket: string, actio
     return new NotFoundError(kitMessage(name, `${action}: ${where} does not exist`), { cause: error });
   }
   const message = (error as Error)?.message ?? String(error);
+  // 507 Insufficient Storage: the embedded server's disk is full (its message names the file).
+  if (statusCode(error) === 507 || code === 'InsufficientStorage') {
+    return new DiskFullError(kitMessage(name, `${action} ${where} failed: ${message}`), { cause: error });
+  }
   return new OperationFailedError(kitMessage(name, `${action} ${where} failed: ${code ?? ''} ${message}`.trim()), {
     cause: error,
   });
@@ -102,17 +113,24 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
     body: Readable | Uint8Array | string,
     totalBytes: number | undefined,
     onProgress?: (p: TransferProgress) => void,
+    action = 'upload',
   ): Promise<void> {
     // lib-storage sends one PutObject for small bodies and a multipart upload (parts of
     // `partSize`, `queueSize` in parallel) for larger ones or streams of unknown length.
-    const transfer = new Upload({ client, params: { Bucket: bucket, Key: key, Body: body }, partSize, queueSize, leavePartsOnError: false });
+    const transfer = new Upload({
+      client,
+      params: { Bucket: bucket, Key: key, Body: body },
+      partSize,
+      queueSize,
+      leavePartsOnError: options.abortsMultipartUploads === false,
+    });
     if (onProgress) {
       transfer.on('httpUploadProgress', (p) => onProgress({ key, loadedBytes: p.loaded ?? 0, totalBytes: p.total ?? totalBytes }));
     }
     try {
       await transfer.done();
     } catch (error) {
-      fail(error, 'upload', key);
+      fail(error, action, key);
     }
   }
 
@@ -158,7 +176,8 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
       } catch (cause) {
         throw new NotFoundError(kitMessage(name, `upload: local file ${path} does not exist`), { cause });
       }
-      if (size > singlePutMaxBytes) return upload(key, createReadStream(path), size, putOptions?.onProgress);
+      const action = `upload ${path} to`;
+      if (size > singlePutMaxBytes) return upload(key, createReadStream(path), size, putOptions?.onProgress, action);
       // A stream of known length goes out as one request with an unsigned payload: no
       // multipart parts for the server to store and concatenate, no SHA-256 over the body.
       try {
@@ -166,7 +185,7 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
           new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(path, { highWaterMark: 1024 * 1024 }), ContentLength: size }),
         );
       } catch (error) {
-        fail(error, 'upload', key);
+        fail(error, action, key);
       }
       putOptions?.onProgress?.({ key, loadedBytes: size, totalBytes: size });
     },
@@ -200,6 +219,9 @@ export function createS3ObjectStore(options: S3ObjectStoreOptions): ObjectStore 
         await rename(temp, path);
       } catch (error) {
         await rm(temp, { force: true });
+        if (isDiskFull(error)) {
+          throw new DiskFullError(kitMessage(name, `download s3://${bucket}/${key} to ${path} failed: no space left on device (${temp})`), { cause: error });
+        }
         fail(error, 'download', key);
       }
     },
