@@ -5,7 +5,7 @@
  * traverser bulk.
  */
 import type { Compiler, Pipeline, Stage, StepCompiler } from './compiler.js';
-import { isTraversalArg, stepError } from './compiler.js';
+import { PAUSE, isTraversalArg, passesPause, stepError } from './compiler.js';
 import type { ByModulator, Maybe } from './step-helpers.js';
 import { NONE, enumName, isEnum, iterateValue, makeBy, orderComparator, rejectLambda, typeName } from './step-helpers.js';
 import { propertiesOf } from './steps-map.js';
@@ -105,12 +105,15 @@ function reducingStep(kind: string): StepCompiler {
         }
       };
     }
-    return function* (input) {
+    return passesPause(function* (input) {
       const r = makeReducer(kind);
-      for (const t of input) r.add(t.obj, bulkOf(c, t));
+      for (const t of input) {
+        if (t === PAUSE) yield t;
+        else r.add(t.obj, bulkOf(c, t));
+      }
       const v = r.result();
       if (v !== NONE) yield fresh(c, v);
-    };
+    });
   };
 }
 

@@ -5,6 +5,7 @@
  * properties or paths — the server needs exactly those — so both directions are written here
  * against the documented type names, producing the driver's own structure and process classes.
  */
+import { randomUUID } from 'node:crypto';
 import gremlin from 'gremlin';
 import { createDriverStrategy } from '../parser/driver-internals.js';
 import type { GremlinRequest, GremlinResponse } from './gremlin-messages.js';
@@ -39,7 +40,9 @@ export function readGraphSonRequest(text: string, version: GraphSonVersion = 3):
   const json = JSON.parse(text) as { requestId: unknown; op: string; processor?: string; args?: Record<string, unknown> };
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json.args ?? {})) args[key] = readGraphSon(value, version);
-  return { requestId: String(readGraphSon(json.requestId, version)), op: json.op, processor: json.processor ?? '', args };
+  // A request without an id gets a fresh one, as Gremlin Server's RequestMessage.Builder gives it.
+  const requestId = json.requestId === undefined || json.requestId === null ? randomUUID() : String(readGraphSon(json.requestId, version));
+  return { requestId, op: json.op, processor: json.processor ?? '', args };
 }
 
 /** Reads just the request id of a message that failed to parse, when the JSON allows. */
