@@ -46,8 +46,12 @@ export interface Modulators {
    * the element is made, their traversals evaluated against the traverser that entered the step.
    */
   properties: unknown[][];
-  /** The instructions after this step and its modulators (for index selection by `V()`). */
-  next: readonly Instruction[];
+  /**
+   * The instructions after this step and its modulators (for index selection by `V()`): a
+   * function, so that compiling does not copy the rest of the traversal for every step (which made
+   * compiling quadratic in the number of steps).
+   */
+  following: () => readonly Instruction[];
 }
 
 /** Execution context shared by a traversal and all its children. */
@@ -163,6 +167,18 @@ export class Pipeline {
 
 /** Compiles one step with its modulators. */
 export type StepCompiler = (args: unknown[], mods: Modulators, c: Compiler) => Stage;
+
+/** Counts the steps of a traversal, its child traversals included. */
+export function countSteps(instructions: readonly Instruction[]): number {
+  let count = instructions.length;
+  const inArgument = (a: unknown): void => {
+    if (isTraversalArg(a)) count += countSteps(bytecodeOf(a).stepInstructions);
+    else if (Array.isArray(a)) a.forEach(inArgument);
+    else if (a instanceof Map) for (const x of a.values()) inArgument(x);
+  };
+  for (const ins of instructions) for (let k = 1; k < ins.length; k++) inArgument(ins[k]);
+  return count;
+}
 
 /** Marks the traverser that starts a root traversal (before `V()`, `inject()` ...). */
 export const ROOT: unique symbol = Symbol('root');
@@ -289,7 +305,7 @@ export class Compiler {
         i++;
         continue;
       }
-      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], next: [], properties: [] };
+      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], following: () => [], properties: [] };
       pending = [];
       let j = i + 1;
       for (; j < instructions.length; j++) {
@@ -307,11 +323,14 @@ export class Compiler {
         else break;
       }
       const stepName = name === 'to' && isToStep(args) ? 'toDirection' : name;
-      mods.next = instructions.slice(j);
+      const rest = j;
+      mods.following = () => instructions.slice(rest);
+      i = j;
+      // IdentityRemovalStrategy: identity() does nothing, unless a step label names it.
+      if (name === 'identity' && args.length === 0 && instructions[j]?.[0] !== 'as') continue;
       const compileStep = this.table[stepName];
       if (!compileStep) stepError(name, `unsupported step`);
       stages.push(compileStep(args, mods, this));
-      i = j;
     }
     if (pending.length > 0) stepError(pending[0]!.name, 'must modulate a repeat() step');
     return new Pipeline(stages, instructions, this.ctx.sliced);

@@ -6,7 +6,7 @@
 import gremlin from 'gremlin';
 import { DeadlineExceededError, InvalidInputError, KitError, OperationFailedError, kitMessage } from '../errors.js';
 import type { BytecodeLike, ExecutionContext, Instruction, Pipeline, StepCompiler } from './compiler.js';
-import { Compiler, DeadlineError, ENGINE, PAUSE, ROOT, bytecodeOf, isTraversalArg, stepError } from './compiler.js';
+import { Compiler, DeadlineError, ENGINE, PAUSE, ROOT, bytecodeOf, countSteps, isTraversalArg, stepError } from './compiler.js';
 import type { PropertyGraph } from './property-graph.js';
 import { enumName, rejectLambda } from './step-helpers.js';
 import { branchSteps } from './steps-branch.js';
@@ -43,6 +43,8 @@ export interface ExecuteOptions {
   timeSliceMs?: number;
   /** Stops a sliced evaluation at its next pause (the client went away or cancelled). */
   signal?: AbortSignal;
+  /** Refuse traversals of more steps than this (child traversals included); no limit when undefined. */
+  maxSteps?: number;
 }
 
 /** A result traverser as the driver represents it: the object and how many times it counts. */
@@ -157,6 +159,12 @@ interface Plan {
 }
 
 function planBytecode(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions, sliced: boolean): Plan {
+  if (options.maxSteps !== undefined) {
+    const steps = countSteps(bytecode.stepInstructions);
+    if (steps > options.maxSteps) {
+      throw new InvalidInputError(kitMessage(ENGINE, `the traversal has ${steps} steps, more than the ${options.maxSteps} this server accepts (its maxTraversalSteps option)`));
+    }
+  }
   const ctx = createContext(graph, bytecode, options, sliced);
   const instructions = applyStrategies(ctx, bytecode.stepInstructions);
   if (ctx.strategies.some((s) => s.name === 'ReadOnlyStrategy') && instructions.some((i) => MUTATING.has(i[0] as string))) {

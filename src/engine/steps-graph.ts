@@ -118,7 +118,7 @@ const compileV: StepCompiler = (args, mods, c: Compiler) => {
   const source: () => Iterable<Vertex> =
     args.length > 0
       ? () => ids.map((id) => lookupVertex(graph, id)).filter((v): v is Vertex => v !== undefined)
-      : (indexedVertices(graph, mods.next) ?? (() => allVertices(graph)));
+      : (indexedVertices(graph, mods.following()) ?? (() => allVertices(graph)));
   const visible = elementFilters(ctx)?.vertex;
   return passesPause(function* (input) {
     for (const t of input) {
@@ -139,7 +139,7 @@ const compileE: StepCompiler = (args, mods, c) => {
   const graph = c.ctx.graph;
   const ctx = c.ctx;
   const ids = flattenIds(args);
-  const next = mods.next[0];
+  const next = mods.following()[0];
   const label = next && next[0] === 'hasLabel' && next.length === 2 && typeof next[1] === 'string' ? next[1] : undefined;
   const source: () => Iterable<Edge> =
     args.length > 0

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config/index.js';
 import type { KitConfig } from '../../config/kit-config.js';
-import { DEFAULT_EVALUATION_TIMEOUT_MS, startGremlinServer } from '../../engine/server/index.js';
+import { DEFAULT_EVALUATION_TIMEOUT_MS, DEFAULT_MAX_TRAVERSAL_STEPS, startGremlinServer } from '../../engine/server/index.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../engine/server/http-endpoint.js';
 import { InvalidInputError, kitMessage } from '../../errors.js';
 import { openLocalGraph } from '../../graph/local-graph-store.js';
@@ -14,6 +14,8 @@ export interface ServeOptions {
   evaluationTimeoutMs?: number;
   /** Largest HTTP request body in bytes. */
   maxBodyBytes?: number;
+  /** Largest traversal in steps (0: no limit). */
+  maxTraversalSteps?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function serveLocalGraph(config: Pick<KitConfig, 'dataDir'>, option
     port: options.port,
     ...(options.evaluationTimeoutMs !== undefined ? { evaluationTimeoutMs: options.evaluationTimeoutMs } : {}),
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.maxTraversalSteps !== undefined ? { maxTraversalSteps: options.maxTraversalSteps } : {}),
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') {
@@ -87,6 +90,7 @@ const INTEGER_FLAGS = [
   ['port', 'port', 0, 65535],
   ['timeout-ms', 'evaluationTimeoutMs', 0, 2 ** 31 - 1],
   ['max-body-bytes', 'maxBodyBytes', 1, 2 ** 31 - 1],
+  ['max-traversal-steps', 'maxTraversalSteps', 0, 2 ** 31 - 1],
 ] as const;
 
 /** Turns parsed command-line values into ServeOptions. */
@@ -103,6 +107,7 @@ export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'serve the local graph on a Gremlin-Server-compatible WebSocket endpoint',
   usage: `Usage: idgraph serve [--port 8182] [--host 127.0.0.1] [--timeout-ms N] [--max-body-bytes N]
+                    [--max-traversal-steps N]
 
 Serves the persisted local graph (IDGRAPH_DATA_DIR/graph) over Gremlin Server's WebSocket protocol
 (GraphBinary and GraphSON 3; bytecode and Gremlin text), so the gremlin driver's
@@ -115,11 +120,12 @@ port answers HTTP (POST {"gremlin": "..."} to http://host:port/gremlin). Prints 
   --timeout-ms      evaluation timeout of a request in milliseconds, parsing included
                     (default ${DEFAULT_EVALUATION_TIMEOUT_MS}, Neptune's default; 0: none); answered with status 598
   --max-body-bytes  largest HTTP request body (default ${DEFAULT_MAX_BODY_BYTES}); a larger one is answered 413
+  --max-traversal-steps  largest traversal, child traversals included (default ${DEFAULT_MAX_TRAVERSAL_STEPS}; 0: none)
 
 Ctrl-C (SIGINT) or SIGTERM stops running queries, saves the graph and exits. A SIGKILL saves
 nothing: the changes made since the server started are lost, the last saved graph stays intact.
 `,
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-body-bytes': { type: 'string' } },
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-body-bytes': { type: 'string' }, 'max-traversal-steps': { type: 'string' } },
   async run(invocation, io) {
     return serveLocalGraph(loadConfig(), readServeOptions(invocation.values), io, waitForSignal());
   },

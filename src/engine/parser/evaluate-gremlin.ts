@@ -9,7 +9,7 @@ import { executeToDriver, type ExecuteOptions } from '../execute.js';
 import type { PropertyGraph } from '../property-graph.js';
 import { parseGremlinQueries, type ParsedGremlin, type TerminalMethod } from './gremlin-parser.js';
 
-export interface EvaluateGremlinOptions extends Pick<ExecuteOptions, 'timeSliceMs' | 'signal' | 'deadline'> {
+export interface EvaluateGremlinOptions extends Pick<ExecuteOptions, 'timeSliceMs' | 'signal' | 'deadline' | 'maxSteps'> {
   /** Values of variables used in the text (Gremlin Server's `bindings`). */
   parameters?: Record<string, unknown>;
   /** Abort after this many milliseconds with DeadlineExceededError; parsing counts too. */
@@ -34,6 +34,7 @@ async function runParsedQuery(graph: PropertyGraph, { bytecode, terminal }: Pars
   const executeOptions: ExecuteOptions = { deadline: options.deadline };
   if (options.timeSliceMs !== undefined) executeOptions.timeSliceMs = options.timeSliceMs;
   if (options.signal !== undefined) executeOptions.signal = options.signal;
+  if (options.maxSteps !== undefined) executeOptions.maxSteps = options.maxSteps;
   const traversers = (await executeToDriver(graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], executeOptions)) as unknown as Array<{ object: unknown; bulk: number }>;
   const results: unknown[] = [];
   for (const traverser of traversers) {

@@ -36,6 +36,9 @@ import {
  */
 export const DEFAULT_EVALUATION_TIMEOUT_MS = 120_000;
 
+/** Default bound of a traversal's size, child traversals included: a query, not a program. */
+export const DEFAULT_MAX_TRAVERSAL_STEPS = 10_000;
+
 export interface GremlinServerOptions {
   /** The graph every request reads and writes. */
   graph: PropertyGraph;
@@ -50,6 +53,8 @@ export interface GremlinServerOptions {
   evaluationTimeoutMs?: number;
   /** Results per response message (Gremlin Server's `resultIterationBatchSize`, default 64). */
   batchSize?: number;
+  /** Refuse traversals of more steps than this (default DEFAULT_MAX_TRAVERSAL_STEPS; 0: no limit). */
+  maxTraversalSteps?: number;
   /** Largest HTTP request body in bytes (default 1 MiB); a larger one is answered 413. */
   maxBodyBytes?: number;
   /**
@@ -113,6 +118,12 @@ CODECS[GRAPHSON2_MIME_TYPE] = {
 // Gremlin Server accepts the untyped GraphSON mime type as GraphSON 3 too.
 CODECS['application/json'] = CODECS[GRAPHSON3_MIME_TYPE]!;
 
+/** The step limit the options ask for (undefined: none). */
+export function maxSteps(options: Pick<GremlinServerOptions, 'maxTraversalSteps'>): number | undefined {
+  const limit = options.maxTraversalSteps ?? DEFAULT_MAX_TRAVERSAL_STEPS;
+  return limit > 0 ? limit : undefined;
+}
+
 /** What a request's evaluation needs besides the request. */
 interface RequestContext {
   options: GremlinServerOptions;
@@ -162,6 +173,7 @@ export function createGremlinRequestHandlers(options: GremlinServerOptions): Gre
         track,
         ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
         ...(options.timeSliceMs !== undefined ? { timeSliceMs: options.timeSliceMs } : {}),
+        ...(maxSteps(options) !== undefined ? { maxSteps: maxSteps(options)! } : {}),
       }).catch(() => {
         if (!response.headersSent) response.writeHead(500);
         response.end();
@@ -281,6 +293,7 @@ async function runRequest(request: GremlinRequest, context: RequestContext): Pro
   const evaluationOptions = (timeoutMs: number): ExecuteOptions => ({
     signal: context.signal,
     timeSliceMs: options.timeSliceMs ?? 4,
+    ...(maxSteps(options) !== undefined ? { maxSteps: maxSteps(options)! } : {}),
     ...(timeoutMs > 0 ? { deadline: context.arrived + timeoutMs } : {}),
   });
   if (request.op === 'bytecode') {

@@ -29,6 +29,8 @@ export interface HttpEndpointOptions {
   maxBodyBytes?: number;
   /** Time slice of an evaluation (see ExecuteOptions.timeSliceMs). */
   timeSliceMs?: number;
+  /** Refuse traversals of more steps than this. */
+  maxSteps?: number;
   /** Registers an evaluation's controller while it runs (the server stops them all on close). */
   track?: (controller: AbortController) => () => void;
 }
@@ -79,6 +81,7 @@ export async function handleHttpRequest(request: IncomingMessage, response: Serv
       parameters,
       signal: controller.signal,
       ...(options.timeSliceMs !== undefined ? { timeSliceMs: options.timeSliceMs } : {}),
+      ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
       ...(options.evaluationTimeoutMs !== undefined && options.evaluationTimeoutMs > 0 ? { deadline: arrived + options.evaluationTimeoutMs } : {}),
     });
     if (response.destroyed) return;
