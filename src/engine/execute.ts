@@ -21,7 +21,7 @@ import { mathSteps } from './steps-math.js';
 import { matchSteps } from './steps-match.js';
 import { callSteps } from './steps-call.js';
 import { toDriverValue } from './to-driver-value.js';
-import { Traverser } from './traverser.js';
+import { Traverser, type Bulk } from './traverser.js';
 import { applyStrategies, installStrategies, strategySteps } from './strategies.js';
 
 /** Options of one evaluation. */
@@ -50,7 +50,8 @@ export interface ExecuteOptions {
 /** A result traverser as the driver represents it: the object and how many times it counts. */
 export interface ResultTraverser {
   object: unknown;
-  bulk: number;
+  /** A number, or a bigint beyond 2^53. */
+  bulk: Bulk;
 }
 
 /** Every step the interpreter knows, by bytecode name. */
@@ -274,12 +275,12 @@ function normalizeError(error: unknown): Error {
  * `toDriverValue` (or `executeToDriver`) for the driver's structure values.
  */
 export async function executeBytecode(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions = {}): Promise<InstanceType<typeof gremlin.process.Traverser>[]> {
-  return (await run(graph, bytecode, options)).map((r) => new gremlin.process.Traverser(r.object, r.bulk));
+  return (await run(graph, bytecode, options)).map((r) => new gremlin.process.Traverser(r.object, r.bulk as number));
 }
 
 /** Like executeBytecode, with objects converted to driver structure values. */
 export async function executeToDriver(graph: PropertyGraph, bytecode: BytecodeLike, options: ExecuteOptions = {}): Promise<InstanceType<typeof gremlin.process.Traverser>[]> {
-  return (await run(graph, bytecode, options)).map((r) => new gremlin.process.Traverser(toDriverValue(r.object, graph), r.bulk));
+  return (await run(graph, bytecode, options)).map((r) => new gremlin.process.Traverser(toDriverValue(r.object, graph), r.bulk as number));
 }
 
 /** Sliced when the options ask for it, else at once. */

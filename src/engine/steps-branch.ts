@@ -10,7 +10,7 @@ import { isPredicate, passes } from './predicates.js';
 import type { Maybe } from './step-helpers.js';
 import { NONE, enumName, firstResult, hasResult, isEnum, rejectLambda } from './step-helpers.js';
 import type { LoopFrame } from './traverser.js';
-import { Traverser } from './traverser.js';
+import { Traverser, addBulk } from './traverser.js';
 import { hashKey, valuesEqual } from './values.js';
 
 /** A loop condition: a traversal that must yield something, a predicate, or a loop count. */
@@ -126,7 +126,7 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
         }
         const key = hashKey(r.obj) + loopKey(r.loops);
         const found = merged.get(key);
-        if (found) found.bulk += r.bulk;
+        if (found) found.bulk = addBulk(found.bulk, r.bulk);
         else {
           const copy = r.withBulk(r.bulk);
           merged.set(key, copy);

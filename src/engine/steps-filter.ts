@@ -332,12 +332,12 @@ function rangeStage(lo: number, hi: number): Stage {
         continue;
       }
       const start = position;
-      const end = position + t.bulk;
+      const end = position + Number(t.bulk);
       position = end;
       if (end <= lo) continue;
       const from = Math.max(start, lo);
       const to = hi < 0 ? end : Math.min(end, hi);
-      if (to > from) yield to - from === t.bulk ? t : t.withBulk(to - from);
+      if (to > from) yield to - from === Number(t.bulk) ? t : t.withBulk(to - from);
       if (hi >= 0 && position >= hi) return;
     }
   });
@@ -412,10 +412,10 @@ const compileTail: StepCompiler = (args, _mods, c) => {
     let total = 0;
     for (const t of input) {
       kept.push(t);
-      total += t.bulk;
-      while (kept.length > 0 && total - kept[0]!.bulk >= n) total -= kept.shift()!.bulk;
+      total += Number(t.bulk);
+      while (kept.length > 0 && total - Number(kept[0]!.bulk) >= n) total -= Number(kept.shift()!.bulk);
     }
-    if (kept.length > 0 && total > n) kept[0] = kept[0]!.withBulk(kept[0]!.bulk - (total - n));
+    if (kept.length > 0 && total > n) kept[0] = kept[0]!.withBulk(Number(kept[0]!.bulk) - (total - n));
     yield* kept;
   };
 };

@@ -170,9 +170,22 @@ function readPredicate(text: boolean, value: { predicate: string; value: unknown
   return new Constructor(operator, argument as never);
 }
 
+/**
+ * Marks a bigint for `stringifyExact`: JSON.stringify cannot write one, and a JavaScript number
+ * would round a Long past 2^53. (The NUL character is escaped as \u0000 in JSON text, so a string
+ * value does not end up looking like the marker unless it starts with NUL and this very prefix.)
+ */
+const BIGINT_MARK = '\u0000bigint:';
+
+/** JSON text in which bigints are written as exact JSON numbers. */
+function stringifyExact(value: unknown): string {
+  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? BIGINT_MARK + item.toString() : item));
+  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+}
+
 /** Writes a GraphSON response message (3.0 by default). */
 export function writeGraphSonResponse(response: GremlinResponse, version: GraphSonVersion = 3): string {
-  return JSON.stringify({
+  return stringifyExact({
     requestId: response.requestId ?? null,
     status: {
       code: response.status.code,
@@ -199,7 +212,7 @@ export function writeGraphSon(value: unknown, version: GraphSonVersion = 3): unk
       return { '@type': 'g:Double', '@value': value };
     case 'bigint':
       return value >= -(2n ** 63n) && value < 2n ** 63n
-        ? { '@type': 'g:Int64', '@value': Number(value) }
+        ? { '@type': 'g:Int64', '@value': value }
         : { '@type': 'gx:BigInteger', '@value': value.toString() };
     default:
       break;
