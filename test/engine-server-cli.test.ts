@@ -2,6 +2,7 @@
  * `idgraph serve`: serves the persisted local graph to the gremlin driver, and saves what clients
  * changed when it stops.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,51 @@ describe('idgraph serve', () => {
     const reopened = await openLocalGraph({ dataDir });
     expect(reopened.graph.getVertex('e1')).toBeDefined();
     expect(reopened.graph.vertexCount).toBe(2);
+  });
+
+  it('stops on SIGTERM or SIGINT while a long query runs, and saves the change made just before', { timeout: 60_000 }, async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const dataDir = mkdtempSync(join(tmpdir(), 'idgraph-serve-'));
+      dirs.push(dataDir);
+      const store = await openLocalGraph({ dataDir });
+      for (let i = 0; i < 2000; i++) store.graph.addVertex(`u${i}`, 'User');
+      for (let i = 0; i < 2000; i++) {
+        for (let k = 1; k <= 3; k++) store.graph.addEdge(`e${i}-${k}`, 'linked', store.graph.getVertex(`u${i}`)!, store.graph.getVertex(`u${(i * 7 + k * 13) % 2000}`)!);
+      }
+      await store.save();
+
+      const main = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+      const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--port', '0'], { env: { ...process.env, IDGRAPH_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes('\n')) resolve(out.trim());
+          });
+          child.once('exit', () => reject(new Error(`serve exited early: ${stderr}`)));
+        });
+        const client = new gremlin.driver.Client(url, { traversalSource: 'g' });
+        await client.submit("g.V('u1').drop()");
+        const long = client.submit('g.V().repeat(both().simplePath()).times(8).count()').catch((error: unknown) => error);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const sent = Date.now();
+        child.kill(signal);
+        const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 15_000))]);
+        expect(code, stderr).toBe(0);
+        expect(Date.now() - sent).toBeLessThan(15_000);
+        await long;
+        await client.close().catch(() => undefined);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      const reopened = await openLocalGraph({ dataDir });
+      expect(reopened.graph.getVertex('u1'), signal).toBeUndefined();
+      expect(reopened.graph.vertexCount).toBe(1999);
+    }
   });
 
   it('says so when the port is taken', async () => {

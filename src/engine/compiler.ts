@@ -46,8 +46,12 @@ export interface Modulators {
    * the element is made, their traversals evaluated against the traverser that entered the step.
    */
   properties: unknown[][];
-  /** The instructions after this step and its modulators (for index selection by `V()`). */
-  next: readonly Instruction[];
+  /**
+   * The instructions after this step and its modulators (for index selection by `V()`): a
+   * function, so that compiling does not copy the rest of the traversal for every step (which made
+   * compiling quadratic in the number of steps).
+   */
+  following: () => readonly Instruction[];
 }
 
 /** Execution context shared by a traversal and all its children. */
@@ -71,14 +75,53 @@ export interface ExecutionContext {
   readonly strategies: { name: string; config: Map<string, unknown> }[];
   /** Counts calls, to read the clock only every so often. */
   ticks: number;
+  /**
+   * True when the evaluation is time-sliced (see `PAUSE`): steps may then emit pauses, and
+   * pipelines strip them before every stage that does not pass them on.
+   */
+  readonly sliced: boolean;
+  /** When the current time slice ends (ms since epoch); Infinity when not sliced. */
+  sliceEnd: number;
+  /**
+   * `checkDeadline` reads the clock when `ticks & clockMask` is 0: every 16 calls (15: a call can stand for a good deal of work, a path check of a deep repeat for instance), or at
+   * every call (0) for a zero time slice, which pauses at every chance (how tests check that
+   * every step passes pauses on correctly).
+   */
+  clockMask: number;
 }
 
-/** Throws when the evaluation timeout has passed; cheap enough to call per element. */
-export function checkDeadline(ctx: ExecutionContext): void {
-  if ((++ctx.ticks & 1023) !== 0 || ctx.deadline === Infinity) return;
-  if (Date.now() > ctx.deadline) {
+/**
+ * Throws when the evaluation timeout has passed; returns true when the time slice is used up and
+ * the caller should yield `PAUSE`. Cheap enough to call per element: the clock is read every 16 calls.
+ */
+export function checkDeadline(ctx: ExecutionContext): boolean {
+  if ((++ctx.ticks & ctx.clockMask) !== 0 || (ctx.deadline === Infinity && ctx.sliceEnd === Infinity)) return false;
+  const now = Date.now();
+  if (now > ctx.deadline) {
     throw new DeadlineError(kitMessage(ENGINE, `evaluation exceeded the timeout`));
   }
+  return now >= ctx.sliceEnd;
+}
+
+/**
+ * The pause marker of a time-sliced evaluation. The pipeline is a chain of synchronous generators,
+ * and a generator can suspend only at its own `yield`: so a step that finds its slice used up
+ * (`checkDeadline` returns true) yields `PAUSE` instead of a result, every stage between it and the
+ * root passes it on unchanged, and the evaluator (execute.ts) lets the event loop run before it
+ * pulls again — which resumes every generator exactly where it stopped. A stage that does not pass
+ * pauses on (most per-element steps: they are short) gets its input with the pauses removed, so no
+ * step ever mistakes the marker for a traverser; a pause removed there only means no yield then.
+ */
+export const PAUSE: Traverser = new Traverser(Symbol('pause'), 0, null, null, undefined);
+
+/** Marks a stage as passing `PAUSE` on from its input (and perhaps emitting its own). */
+export function passesPause(stage: Stage): Stage {
+  (stage as { passesPause?: boolean }).passesPause = true;
+  return stage;
+}
+
+function* withoutPauses(input: Iterable<Traverser>): Iterable<Traverser> {
+  for (const t of input) if (t !== PAUSE) yield t;
 }
 
 /** The evaluation timeout passed (Gremlin Server reports it the same way, with a timeout status). */
@@ -94,11 +137,20 @@ export class Pipeline {
   constructor(
     readonly stages: Stage[],
     readonly instructions: readonly Instruction[],
+    /** True in a time-sliced evaluation: stages may emit `PAUSE`. */
+    readonly sliced = false,
   ) {}
 
+  /** Runs from the starts; the results never hold `PAUSE`. */
   run(starts: Iterable<Traverser>): Iterable<Traverser> {
+    const it = this.runPausing(starts);
+    return this.sliced ? withoutPauses(it) : it;
+  }
+
+  /** Runs from the starts; in a sliced evaluation the results may hold `PAUSE`, to pass on. */
+  runPausing(starts: Iterable<Traverser>): Iterable<Traverser> {
     let it = starts;
-    for (const stage of this.stages) it = stage(it);
+    for (const stage of this.stages) it = stage(this.sliced && !(stage as { passesPause?: boolean }).passesPause ? withoutPauses(it) : it);
     return it;
   }
 
@@ -115,6 +167,18 @@ export class Pipeline {
 
 /** Compiles one step with its modulators. */
 export type StepCompiler = (args: unknown[], mods: Modulators, c: Compiler) => Stage;
+
+/** Counts the steps of a traversal, its child traversals included. */
+export function countSteps(instructions: readonly Instruction[]): number {
+  let count = instructions.length;
+  const inArgument = (a: unknown): void => {
+    if (isTraversalArg(a)) count += countSteps(bytecodeOf(a).stepInstructions);
+    else if (Array.isArray(a)) a.forEach(inArgument);
+    else if (a instanceof Map) for (const x of a.values()) inArgument(x);
+  };
+  for (const ins of instructions) for (let k = 1; k < ins.length; k++) inArgument(ins[k]);
+  return count;
+}
 
 /** Marks the traverser that starts a root traversal (before `V()`, `inject()` ...). */
 export const ROOT: unique symbol = Symbol('root');
@@ -241,7 +305,7 @@ export class Compiler {
         i++;
         continue;
       }
-      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], next: [], properties: [] };
+      const mods: Modulators = { by: [], option: [], with: [], loop: pending, labels: [], following: () => [], properties: [] };
       pending = [];
       let j = i + 1;
       for (; j < instructions.length; j++) {
@@ -259,13 +323,16 @@ export class Compiler {
         else break;
       }
       const stepName = name === 'to' && isToStep(args) ? 'toDirection' : name;
-      mods.next = instructions.slice(j);
+      const rest = j;
+      mods.following = () => instructions.slice(rest);
+      i = j;
+      // IdentityRemovalStrategy: identity() does nothing, unless a step label names it.
+      if (name === 'identity' && args.length === 0 && instructions[j]?.[0] !== 'as') continue;
       const compileStep = this.table[stepName];
       if (!compileStep) stepError(name, `unsupported step`);
       stages.push(compileStep(args, mods, this));
-      i = j;
     }
     if (pending.length > 0) stepError(pending[0]!.name, 'must modulate a repeat() step');
-    return new Pipeline(stages, instructions);
+    return new Pipeline(stages, instructions, this.ctx.sliced);
   }
 }

@@ -38,7 +38,7 @@ export class LocalConnection extends RemoteConnection {
 
   override async submit(bytecode: unknown): Promise<InstanceType<typeof RemoteTraversal>> {
     const results = runBytecode(this.graph, bytecode as BytecodeLike, { evaluationTimeoutMs: this.localOptions.evaluationTimeoutMs });
-    const traversers = results.map((r) => new gremlin.process.Traverser(toDriverValue(r.object, this.graph), r.bulk));
+    const traversers = results.map((r) => new gremlin.process.Traverser(toDriverValue(r.object, this.graph), r.bulk as number));
     return new RemoteTraversal(traversers as never, undefined);
   }
 

@@ -7,7 +7,7 @@
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import type { Compiler, Pipeline, Stage } from './compiler.js';
 import { isTraversalArg, stepError } from './compiler.js';
-import { EnginePath, MapEntry, PropertyRef, Traverser } from './traverser.js';
+import { EnginePath, MapEntry, PropertyRef, Traverser, type Bulk } from './traverser.js';
 import { compareValues, hashKey } from './values.js';
 
 /** "No value": what an unproductive child traversal or missing property gives. */
@@ -232,6 +232,6 @@ export function distinctValues(items: Iterable<unknown>): unknown[] {
 }
 
 /** Sums bulk-weighted numbers as `sum()` does. */
-export function bulkOf(t: Traverser, bulkEnabled: boolean): number {
+export function bulkOf(t: Traverser, bulkEnabled: boolean): Bulk {
   return bulkEnabled ? t.bulk : 1;
 }

@@ -4,13 +4,13 @@
  * (https://tinkerpop.apache.org/docs/3.7.3/reference/#repeat-step).
  */
 import type { Compiler, Pipeline, StepCompiler } from './compiler.js';
-import { checkDeadline, isTraversalArg, stepError } from './compiler.js';
+import { PAUSE, checkDeadline, isTraversalArg, passesPause, stepError } from './compiler.js';
 import type { PredicateLike } from './predicates.js';
 import { isPredicate, passes } from './predicates.js';
 import type { Maybe } from './step-helpers.js';
 import { NONE, enumName, firstResult, hasResult, isEnum, rejectLambda } from './step-helpers.js';
 import type { LoopFrame } from './traverser.js';
-import { Traverser } from './traverser.js';
+import { Traverser, addBulk } from './traverser.js';
 import { hashKey, valuesEqual } from './values.js';
 
 /** A loop condition: a traversal that must yield something, a predicate, or a loop count. */
@@ -55,13 +55,17 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
     return t.withLoops({ name: f.name, count: f.count + 1, prev: f.prev });
   };
   function* iterate(t: Traverser): Generator<Traverser> {
-    checkDeadline(ctx);
+    if (checkDeadline(ctx)) yield PAUSE;
     if (untilPre && untilPre(t)) {
       yield pop(t);
       return;
     }
     if (emitPre && emitPre(t)) yield pop(t);
-    for (const r0 of body.runFrom(t)) {
+    for (const r0 of body.runPausing([t])) {
+      if (r0 === PAUSE) {
+        yield r0;
+        continue;
+      }
       const r = increment(r0);
       if (untilPost && untilPost(r)) {
         yield pop(r);
@@ -73,20 +77,27 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
   }
   if (ctx.trackPath) {
     // Paths are tracked: depth-first, one traverser at a time, keeping each path.
-    return function* (input) {
+    return passesPause(function* (input) {
       for (const t of input) {
+        if (t === PAUSE) {
+          yield t;
+          continue;
+        }
         const frame: LoopFrame = { name, count: 0, prev: t.loops };
         yield* iterate(t.withLoops(frame));
       }
-    };
+    });
   }
   // No paths: breadth-first, one loop at a time, merging equal traversers into one with a bulk
   // (TinkerPop's bulking), so repeat(out()).times(8).count() costs per distinct vertex, not per path.
-  return function* (input) {
+  return passesPause(function* (input) {
     let level: Traverser[] = [];
-    for (const t of input) level.push(t.withLoops({ name, count: 0, prev: t.loops }));
+    for (const t of input) {
+      if (t === PAUSE) yield t;
+      else level.push(t.withLoops({ name, count: 0, prev: t.loops }));
+    }
     while (level.length > 0) {
-      checkDeadline(ctx);
+      if (checkDeadline(ctx)) yield PAUSE;
       const active: Traverser[] = [];
       for (const t of level) {
         if (untilPre && untilPre(t)) {
@@ -98,7 +109,11 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
       }
       const merged = new Map<string, Traverser>();
       const next: Traverser[] = [];
-      for (const r0 of body.run(active)) {
+      for (const r0 of body.runPausing(active)) {
+        if (r0 === PAUSE) {
+          yield r0;
+          continue;
+        }
         const r = increment(r0);
         if (untilPost && untilPost(r)) {
           yield pop(r);
@@ -111,7 +126,7 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
         }
         const key = hashKey(r.obj) + loopKey(r.loops);
         const found = merged.get(key);
-        if (found) found.bulk += r.bulk;
+        if (found) found.bulk = addBulk(found.bulk, r.bulk);
         else {
           const copy = r.withBulk(r.bulk);
           merged.set(key, copy);
@@ -120,7 +135,7 @@ const compileRepeat: StepCompiler = (args, mods, c) => {
       }
       level = next;
     }
-  };
+  });
 };
 
 function loopKey(frame: LoopFrame | null): string {

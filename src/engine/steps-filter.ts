@@ -4,7 +4,7 @@
  * (https://tinkerpop.apache.org/docs/3.7.3/reference/#has-step and following sections).
  */
 import type { Compiler, Stage, StepCompiler } from './compiler.js';
-import { bytecodeOf, isTraversalArg, stepError } from './compiler.js';
+import { PAUSE, bytecodeOf, isTraversalArg, passesPause, stepError } from './compiler.js';
 import type { PredicateLike } from './predicates.js';
 import { isPredicate, passes, testPredicate } from './predicates.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
@@ -17,9 +17,9 @@ import { hashKey, valuesEqual } from './values.js';
 
 /** A stage keeping the traversers a test accepts. */
 export function filterStage(test: (t: Traverser) => boolean): Stage {
-  return function* (input) {
-    for (const t of input) if (test(t)) yield t;
-  };
+  return passesPause(function* (input) {
+    for (const t of input) if (t === PAUSE || test(t)) yield t;
+  });
 }
 
 /** Turns a `has()` value argument into a test of one value. */
@@ -294,9 +294,13 @@ const compileDedup: StepCompiler = (args, mods, c) => {
   const labels = (local ? args.slice(1) : args).filter((a): a is string => typeof a === 'string');
   const by = mods.by.length > 0 ? makeBy(mods.by[0]!, c, 'dedup') : undefined;
   if (local) return localCollectionStage(c, distinctValues);
-  return function* (input) {
+  return passesPause(function* (input) {
     const seen = new Set<string>();
     for (const t of input) {
+      if (t === PAUSE) {
+        yield t;
+        continue;
+      }
       let key: Maybe<unknown>;
       if (labels.length > 0) {
         const values: unknown[] = [];
@@ -314,25 +318,29 @@ const compileDedup: StepCompiler = (args, mods, c) => {
       seen.add(k);
       yield t.bulk === 1 ? t : t.withBulk(1);
     }
-  };
+  });
 };
 
 /** `range(lo, hi)` over traversers with bulk (global scope); `hi < 0` means no upper bound. */
 function rangeStage(lo: number, hi: number): Stage {
-  return function* (input) {
+  return passesPause(function* (input) {
     let position = 0;
     if (hi >= 0 && hi <= lo) return;
     for (const t of input) {
+      if (t === PAUSE) {
+        yield t;
+        continue;
+      }
       const start = position;
-      const end = position + t.bulk;
+      const end = position + Number(t.bulk);
       position = end;
       if (end <= lo) continue;
       const from = Math.max(start, lo);
       const to = hi < 0 ? end : Math.min(end, hi);
-      if (to > from) yield to - from === t.bulk ? t : t.withBulk(to - from);
+      if (to > from) yield to - from === Number(t.bulk) ? t : t.withBulk(to - from);
       if (hi >= 0 && position >= hi) return;
     }
-  };
+  });
 }
 
 function localRange(lo: number, hi: number, c: Compiler, step: string): Stage {
@@ -404,10 +412,10 @@ const compileTail: StepCompiler = (args, _mods, c) => {
     let total = 0;
     for (const t of input) {
       kept.push(t);
-      total += t.bulk;
-      while (kept.length > 0 && total - kept[0]!.bulk >= n) total -= kept.shift()!.bulk;
+      total += Number(t.bulk);
+      while (kept.length > 0 && total - Number(kept[0]!.bulk) >= n) total -= Number(kept.shift()!.bulk);
     }
-    if (kept.length > 0 && total > n) kept[0] = kept[0]!.withBulk(kept[0]!.bulk - (total - n));
+    if (kept.length > 0 && total > n) kept[0] = kept[0]!.withBulk(Number(kept[0]!.bulk) - (total - n));
     yield* kept;
   };
 };

@@ -5,7 +5,7 @@
  */
 import gremlin from 'gremlin';
 import type { Compiler, Instruction, Modulators, Stage, StepCompiler } from './compiler.js';
-import { ROOT, checkDeadline, stepError } from './compiler.js';
+import { PAUSE, ROOT, checkDeadline, passesPause, stepError } from './compiler.js';
 import { indexableValues, isPredicate } from './predicates.js';
 import type { ElementId, PropertyGraph } from './property-graph.js';
 import { Edge, Vertex, adjacent } from './property-graph.js';
@@ -118,24 +118,28 @@ const compileV: StepCompiler = (args, mods, c: Compiler) => {
   const source: () => Iterable<Vertex> =
     args.length > 0
       ? () => ids.map((id) => lookupVertex(graph, id)).filter((v): v is Vertex => v !== undefined)
-      : (indexedVertices(graph, mods.next) ?? (() => allVertices(graph)));
+      : (indexedVertices(graph, mods.following()) ?? (() => allVertices(graph)));
   const visible = elementFilters(ctx)?.vertex;
-  return function* (input) {
+  return passesPause(function* (input) {
     for (const t of input) {
+      if (t === PAUSE) {
+        yield t;
+        continue;
+      }
       for (const v of source()) {
-        checkDeadline(ctx);
+        if (checkDeadline(ctx)) yield PAUSE;
         if (visible && !visible(v)) continue;
         yield t.split(v, ctx.trackPath);
       }
     }
-  };
+  });
 };
 
 const compileE: StepCompiler = (args, mods, c) => {
   const graph = c.ctx.graph;
   const ctx = c.ctx;
   const ids = flattenIds(args);
-  const next = mods.next[0];
+  const next = mods.following()[0];
   const label = next && next[0] === 'hasLabel' && next.length === 2 && typeof next[1] === 'string' ? next[1] : undefined;
   const source: () => Iterable<Edge> =
     args.length > 0
@@ -144,15 +148,19 @@ const compileE: StepCompiler = (args, mods, c) => {
         ? () => graph.edgesWithLabel(label)
         : () => allEdges(graph);
   const visible = elementFilters(ctx)?.edge;
-  return function* (input) {
+  return passesPause(function* (input) {
     for (const t of input) {
+      if (t === PAUSE) {
+        yield t;
+        continue;
+      }
       for (const e of source()) {
-        checkDeadline(ctx);
+        if (checkDeadline(ctx)) yield PAUSE;
         if (visible && !visible(e)) continue;
         yield t.split(e, ctx.trackPath);
       }
     }
-  };
+  });
 };
 
 /** Driver elements passed as values (parameters, inject(v)) stand for the graph's own elements. */
@@ -212,17 +220,22 @@ function vertexStep(dir: Direction, toEdges: boolean, step: string): StepCompile
     const filters = elementFilters(ctx);
     const edgeOk = filters?.edge;
     const vertexOk = filters?.vertex;
-    return function* (input) {
+    return passesPause(function* (input) {
       for (const t of input) {
+        if (t === PAUSE) {
+          yield t;
+          continue;
+        }
         const v = t.obj;
         if (!(v instanceof Vertex)) stepError(step, `expects a vertex, got ${String(v)}`);
         for (const [e, other] of adjacent(v, dir, accept)) {
+          if (checkDeadline(ctx)) yield PAUSE;
           if (edgeOk && !edgeOk(e)) continue;
           if (!toEdges && vertexOk && !vertexOk(other)) continue;
           yield t.split(toEdges ? e : other, ctx.trackPath);
         }
       }
-    };
+    });
   };
 }
 
@@ -235,8 +248,12 @@ function edgeVertexStep(which: 'out' | 'in' | 'both' | 'other', step: string): S
   return (_args, _mods, c) => {
     const ctx = c.ctx;
     const vertexOk = elementFilters(ctx)?.vertex ?? (() => true);
-    return function* (input) {
+    return passesPause(function* (input) {
       for (const t of input) {
+        if (t === PAUSE) {
+          yield t;
+          continue;
+        }
         const e = t.obj;
         if (!(e instanceof Edge)) stepError(step, `expects an edge, got ${String(e)}`);
         if (which === 'out') {
@@ -253,7 +270,7 @@ function edgeVertexStep(which: 'out' | 'in' | 'both' | 'other', step: string): S
           if (vertexOk(other)) yield t.split(other, ctx.trackPath);
         }
       }
-    };
+    });
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import gremlin from 'gremlin';
 import type { Compiler, Stage, StepCompiler } from './compiler.js';
-import { stepError } from './compiler.js';
+import { PAUSE, passesPause, stepError } from './compiler.js';
 import { Edge, Vertex, VertexProperty } from './property-graph.js';
 import { NONE, enumName, isEnum, iterateValue, makeBy, tokenValue } from './step-helpers.js';
 import { PropertyRef } from './traverser.js';
@@ -15,12 +15,16 @@ const { t: T, direction: Direction, withOptions } = gremlin.process;
 
 /** A stage mapping each traverser to one new object (NONE filters it). */
 export function mapStage(c: Compiler, fn: (obj: unknown, t: import('./traverser.js').Traverser) => unknown): Stage {
-  return function* (input) {
+  return passesPause(function* (input) {
     for (const t of input) {
+      if (t === PAUSE) {
+        yield t;
+        continue;
+      }
       const v = fn(t.obj, t);
       if (v !== NONE) yield t.split(v, c.ctx.trackPath);
     }
-  };
+  });
 }
 
 function keyFilter(args: unknown[]): ((k: string) => boolean) | undefined {
@@ -46,8 +50,12 @@ function* propertiesOf(obj: unknown, accept: ((k: string) => boolean) | undefine
 
 const compileValues: StepCompiler = (args, _mods, c) => {
   const accept = keyFilter(args);
-  return function* (input) {
+  return passesPause(function* (input) {
     for (const t of input) {
+      if (t === PAUSE) {
+        yield t;
+        continue;
+      }
       const obj = t.obj;
       if (obj instanceof Vertex) {
         for (const p of visibleProperties(c, obj)) if (!accept || accept(p.key)) yield t.split(p.value, c.ctx.trackPath);
@@ -56,7 +64,7 @@ const compileValues: StepCompiler = (args, _mods, c) => {
         for (const [k, v] of obj) if (!accept || accept(String(k))) yield t.split(v, c.ctx.trackPath);
       } else for (const p of propertiesOf(obj, accept, 'values', c)) yield t.split(p.value, c.ctx.trackPath);
     }
-  };
+  });
 };
 
 const compileProperties: StepCompiler = (args, _mods, c) => {

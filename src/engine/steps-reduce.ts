@@ -5,13 +5,13 @@
  * traverser bulk.
  */
 import type { Compiler, Pipeline, Stage, StepCompiler } from './compiler.js';
-import { isTraversalArg, stepError } from './compiler.js';
+import { PAUSE, isTraversalArg, passesPause, stepError } from './compiler.js';
 import type { ByModulator, Maybe } from './step-helpers.js';
 import { NONE, enumName, isEnum, iterateValue, makeBy, orderComparator, rejectLambda, typeName } from './step-helpers.js';
 import { propertiesOf } from './steps-map.js';
 import type { LazySideEffect } from './steps-select.js';
 import { readSideEffect } from './steps-select.js';
-import { MapEntry, Traverser } from './traverser.js';
+import { MapEntry, Traverser, addBulk, multiplyBulk, type Bulk } from './traverser.js';
 import { compareValues, hashKey } from './values.js';
 
 function isLocal(args: unknown[]): boolean {
@@ -23,13 +23,13 @@ function fresh(c: Compiler, obj: unknown, sack?: unknown): Traverser {
   return new Traverser(obj, 1, c.ctx.trackPath ? { obj, labels: [], prev: null } : null, null, sack ?? c.ctx.sackInit?.());
 }
 
-function bulkOf(c: Compiler, t: Traverser): number {
+function bulkOf(c: Compiler, t: Traverser): Bulk {
   return c.ctx.bulk ? t.bulk : 1;
 }
 
 /** Reducers over (value, bulk) pairs. */
 interface Reducer {
-  add(value: unknown, bulk: number): void;
+  add(value: unknown, bulk: Bulk): void;
   result(): Maybe<unknown>;
 }
 
@@ -42,13 +42,15 @@ function numberOf(x: unknown, step: string): number {
 function makeReducer(kind: string): Reducer {
   switch (kind) {
     case 'count': {
-      let n = 0;
-      return { add: (_v, b) => void (n += b), result: () => n };
+      let n: Bulk = 0;
+      return { add: (_v, b) => void (n = addBulk(n, b)), result: () => n };
     }
     // Nulls are skipped; only nulls reduce to null (TinkerPop 3.7), nothing at all to no result.
     case 'sum':
     case 'mean': {
-      let s = 0;
+      // Integers (ints and Longs) add up exactly, as Java longs; with a double the sum is a double.
+      let s: number | bigint = 0;
+      let exact = true;
       let n = 0;
       let sawNull = false;
       return {
@@ -57,10 +59,14 @@ function makeReducer(kind: string): Reducer {
             sawNull = true;
             return;
           }
-          s += numberOf(v, kind) * b;
-          n += b;
+          if (exact && kind === 'sum' && (typeof v === 'bigint' || Number.isInteger(v))) s = addBulk(s, multiplyBulk(v as number | bigint, b, 'the sum'), 'the sum');
+          else {
+            exact = false;
+            s = Number(s) + numberOf(v, kind) * Number(b);
+          }
+          n += Number(b);
         },
-        result: () => (n > 0 ? (kind === 'mean' ? s / n : s) : sawNull ? null : NONE),
+        result: () => (n > 0 ? (kind === 'mean' ? Number(s) / n : s) : sawNull ? null : NONE),
       };
     }
     default: {
@@ -105,12 +111,15 @@ function reducingStep(kind: string): StepCompiler {
         }
       };
     }
-    return function* (input) {
+    return passesPause(function* (input) {
       const r = makeReducer(kind);
-      for (const t of input) r.add(t.obj, bulkOf(c, t));
+      for (const t of input) {
+        if (t === PAUSE) yield t;
+        else r.add(t.obj, bulkOf(c, t));
+      }
       const v = r.result();
       if (v !== NONE) yield fresh(c, v);
-    };
+    });
   };
 }
 
@@ -309,14 +318,14 @@ const compileGroup: StepCompiler = (args, mods, c) => {
 
 class Counts implements LazySideEffect {
   readonly keys = new Map<string, unknown>();
-  readonly counts = new Map<string, number>();
-  add(key: unknown, n: number): void {
+  readonly counts = new Map<string, Bulk>();
+  add(key: unknown, n: Bulk): void {
     const h = hashKey(key);
     if (!this.keys.has(h)) this.keys.set(h, key);
-    this.counts.set(h, (this.counts.get(h) ?? 0) + n);
+    this.counts.set(h, addBulk(this.counts.get(h) ?? 0, n));
   }
-  materialize(): Map<unknown, number> {
-    const out = new Map<unknown, number>();
+  materialize(): Map<unknown, Bulk> {
+    const out = new Map<unknown, Bulk>();
     for (const [h, key] of this.keys) out.set(key, this.counts.get(h)!);
     return out;
   }
@@ -327,7 +336,7 @@ const compileGroupCount: StepCompiler = (args, mods, c) => {
   const sideEffectKey = typeof args[0] === 'string' ? args[0] : undefined;
   if (sideEffectKey !== undefined) {
     return function* (input) {
-      let counts = c.ctx.sideEffects.get(sideEffectKey);
+      let counts: unknown = c.ctx.sideEffects.get(sideEffectKey);
       if (!(counts instanceof Counts)) {
         counts = new Counts();
         c.ctx.sideEffects.set(sideEffectKey, counts);
@@ -354,12 +363,12 @@ const compileGroupCount: StepCompiler = (args, mods, c) => {
  * when `withSideEffect(key, set)` seeded one, or a value folded with the reducer given to
  * `withSideEffect(key, seed, operator)`.
  */
-function addToSideEffect(c: Compiler, key: string, value: unknown, bulk: number): void {
+function addToSideEffect(c: Compiler, key: string, value: unknown, bulk: Bulk): void {
   const effects = c.ctx.sideEffects;
   const reducer = c.ctx.sideEffectReducers.get(key);
   if (reducer !== undefined) {
     let acc = effects.get(key);
-    for (let i = 0; i < bulk; i++) acc = acc === undefined ? value : applyOperator(reducer, acc, value, 'aggregate');
+    for (let i = 0; i < Number(bulk); i++) acc = acc === undefined ? value : applyOperator(reducer, acc, value, 'aggregate');
     effects.set(key, acc);
     return;
   }
@@ -369,7 +378,7 @@ function addToSideEffect(c: Compiler, key: string, value: unknown, bulk: number)
     return;
   }
   const list = ensureSideEffectList(c, key) as unknown[];
-  for (let i = 0; i < bulk; i++) list.push(value);
+  for (let i = 0; i < Number(bulk); i++) list.push(value);
 }
 
 function ensureSideEffectList(c: Compiler, key: string): unknown[] | Set<unknown> {
@@ -450,7 +459,7 @@ const compileBarrier: StepCompiler = (_args, _mods, c) =>
       const k = hashKey(t.obj) + (t.sack === undefined || mergeSacks ? '' : '|' + hashKey(t.sack));
       const found = merged.get(k);
       if (found && mergeSacks) found.sack = applyOperator(c.ctx.sackMerge, found.sack, t.sack, 'barrier');
-      else if (found) found.bulk += t.bulk;
+      else if (found) found.bulk = addBulk(found.bulk, t.bulk);
       else {
         const copy = t.withBulk(t.bulk);
         merged.set(k, copy);

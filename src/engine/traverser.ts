@@ -5,6 +5,7 @@
  * linked list, shared between branches), its loop counters and its sack.
  */
 import type { Edge, Vertex } from './property-graph.js';
+import { InvalidInputError, kitMessage } from '../errors.js';
 import { compareValues, hashKey, valuesEqual } from './values.js';
 
 /** One entry of a traverser's path: the object and the step labels given to it with `as()`. */
@@ -21,11 +22,51 @@ export interface LoopFrame {
   readonly prev: LoopFrame | null;
 }
 
+/**
+ * How many traversers one stands for: a number while it is a safe integer, a bigint beyond 2^53
+ * (TinkerPop's bulk is a Java long: repeat() over a dense graph gets there quickly, and a double
+ * would count wrong).
+ */
+export type Bulk = number | bigint;
+
+const MAX_LONG = 2n ** 63n - 1n;
+
+/** Past Java's Long.MAX_VALUE: TinkerPop would wrap around silently; the engine says so instead. */
+function checkLong(sum: bigint, what: string): bigint {
+  if (sum > MAX_LONG || sum < -MAX_LONG - 1n) {
+    throw new InvalidInputError(kitMessage('engine', `${what} ${sum} is beyond the range of a 64-bit Long (2^63 - 1 = ${MAX_LONG})`));
+  }
+  return sum;
+}
+
+/** The exact sum of two bulks (or Long counts). */
+export function addBulk(a: Bulk, b: Bulk, what = 'the count'): Bulk {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  return narrow(checkLong(BigInt(a) + BigInt(b), what));
+}
+
+/** The exact product of two bulks (or a Long and a bulk). */
+export function multiplyBulk(a: Bulk, b: Bulk, what = 'the count'): Bulk {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const product = a * b;
+    if (Number.isSafeInteger(product)) return product;
+  }
+  return narrow(checkLong(BigInt(a) * BigInt(b), what));
+}
+
+/** A bigint back to a number when that is exact. */
+function narrow(value: bigint): Bulk {
+  return value >= -BigInt(Number.MAX_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
 /** A traverser: object, bulk, path, loops and sack. Treat as immutable once emitted. */
 export class Traverser {
   constructor(
     readonly obj: unknown,
-    public bulk: number,
+    public bulk: Bulk,
     readonly path: PathNode | null,
     readonly loops: LoopFrame | null,
     public sack: unknown,
@@ -41,7 +82,7 @@ export class Traverser {
     return new Traverser(obj, this.bulk, this.path, this.loops, this.sack);
   }
 
-  withBulk(bulk: number): Traverser {
+  withBulk(bulk: Bulk): Traverser {
     return new Traverser(this.obj, bulk, this.path, this.loops, this.sack);
   }
 

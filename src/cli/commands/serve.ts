@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/index.js';
 import type { KitConfig } from '../../config/kit-config.js';
-import { startGremlinServer } from '../../engine/server/index.js';
+import { DEFAULT_EVALUATION_TIMEOUT_MS, DEFAULT_MAX_TRAVERSAL_STEPS, startGremlinServer } from '../../engine/server/index.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../engine/server/http-endpoint.js';
 import { InvalidInputError, kitMessage } from '../../errors.js';
 import { openLocalGraph } from '../../graph/local-graph-store.js';
 import type { CliCommand, CliIo } from '../cli-command.js';
@@ -9,7 +10,12 @@ import type { CliCommand, CliIo } from '../cli-command.js';
 export interface ServeOptions {
   host: string;
   port: number;
+  /** Evaluation timeout in ms (default DEFAULT_EVALUATION_TIMEOUT_MS, 0: none). */
   evaluationTimeoutMs?: number;
+  /** Largest HTTP request body in bytes. */
+  maxBodyBytes?: number;
+  /** Largest traversal in steps (0: no limit). */
+  maxTraversalSteps?: number;
 }
 
 /**
@@ -26,6 +32,8 @@ export async function serveLocalGraph(config: Pick<KitConfig, 'dataDir'>, option
     host: options.host,
     port: options.port,
     ...(options.evaluationTimeoutMs !== undefined ? { evaluationTimeoutMs: options.evaluationTimeoutMs } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.maxTraversalSteps !== undefined ? { maxTraversalSteps: options.maxTraversalSteps } : {}),
   }).catch((error: unknown) => {
     const code = (error as { code?: string }).code;
     if (code === 'EADDRINUSE') {
@@ -40,6 +48,10 @@ export async function serveLocalGraph(config: Pick<KitConfig, 'dataDir'>, option
   io.stdout(`${server.url}\n`);
   io.stderr(`idgraph serve: connect with new DriverRemoteConnection(url) or %%gremlin; HTTP: POST {"gremlin": "..."} to ${server.httpUrl}; Ctrl-C stops\n`);
   await shutdown;
+  // Evaluation is time-sliced, so the stop arrives while a query runs: running evaluations end at
+  // their next slice, then the graph is saved. (A traversal that writes runs at once, never
+  // sliced, so the stop waits for it and never saves half of it.)
+  io.stderr('idgraph serve: stopping\n');
   await server.close();
   if (graph.version === versionAtStart) return 0;
   if (store.isStale()) {
@@ -63,19 +75,39 @@ function waitForSignal(): Promise<void> {
   });
 }
 
-function parsePort(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
+/** Reads an integer option within bounds; undefined when the flag is absent. */
+function parseInteger(text: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new InvalidInputError(kitMessage('cli', `serve: ${flag} must be an integer from 0 to 65535, got "${text}"`));
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidInputError(kitMessage('cli', `serve: ${flag} must be an integer from ${min} to ${max}, got "${text}"`));
   }
   return value;
+}
+
+/** The flags of `idgraph serve`: [name, what ServeOptions field it sets, bounds]. Add new flags here. */
+const INTEGER_FLAGS = [
+  ['port', 'port', 0, 65535],
+  ['timeout-ms', 'evaluationTimeoutMs', 0, 2 ** 31 - 1],
+  ['max-body-bytes', 'maxBodyBytes', 1, 2 ** 31 - 1],
+  ['max-traversal-steps', 'maxTraversalSteps', 0, 2 ** 31 - 1],
+] as const;
+
+/** Turns parsed command-line values into ServeOptions. */
+export function readServeOptions(values: Record<string, unknown>): ServeOptions {
+  const options: ServeOptions = { host: (values.host as string | undefined) ?? '127.0.0.1', port: 8182 };
+  for (const [flag, field, min, max] of INTEGER_FLAGS) {
+    const value = parseInteger(values[flag] as string | undefined, `--${flag}`, min, max);
+    if (value !== undefined) options[field] = value;
+  }
+  return options;
 }
 
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'serve the local graph on a Gremlin-Server-compatible WebSocket endpoint',
-  usage: `Usage: idgraph serve [--port 8182] [--host 127.0.0.1] [--timeout-ms N]
+  usage: `Usage: idgraph serve [--port 8182] [--host 127.0.0.1] [--timeout-ms N] [--max-body-bytes N]
+                    [--max-traversal-steps N]
 
 Serves the persisted local graph (IDGRAPH_DATA_DIR/graph) over Gremlin Server's WebSocket protocol
 (GraphBinary and GraphSON 3; bytecode and Gremlin text), so the gremlin driver's
@@ -83,23 +115,18 @@ DriverRemoteConnection, graph-notebook's %%gremlin or the Gremlin console can qu
 port answers HTTP (POST {"gremlin": "..."} to http://host:port/gremlin). Prints the WebSocket URL
 (ws://host:port/gremlin) on stdout. Runs until Ctrl-C; changes made by clients are then saved.
 
-  --port        port to listen on (default 8182; 0 picks a free port)
-  --host        interface to listen on (default 127.0.0.1: not reachable from other machines)
-  --timeout-ms  evaluation timeout of a request in milliseconds (default: none)
+  --port            port to listen on (default 8182; 0 picks a free port)
+  --host            interface to listen on (default 127.0.0.1: not reachable from other machines)
+  --timeout-ms      evaluation timeout of a request in milliseconds, parsing included
+                    (default ${DEFAULT_EVALUATION_TIMEOUT_MS}, Neptune's default; 0: none); answered with status 598
+  --max-body-bytes  largest HTTP request body (default ${DEFAULT_MAX_BODY_BYTES}); a larger one is answered 413
+  --max-traversal-steps  largest traversal, child traversals included (default ${DEFAULT_MAX_TRAVERSAL_STEPS}; 0: none)
+
+Ctrl-C (SIGINT) or SIGTERM stops running queries, saves the graph and exits. A SIGKILL saves
+nothing: the changes made since the server started are lost, the last saved graph stays intact.
 `,
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'timeout-ms': { type: 'string' } },
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-body-bytes': { type: 'string' }, 'max-traversal-steps': { type: 'string' } },
   async run(invocation, io) {
-    const port = parsePort(invocation.values.port as string | undefined, '--port', 8182);
-    const timeoutText = invocation.values['timeout-ms'] as string | undefined;
-    const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
-    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) {
-      throw new InvalidInputError(kitMessage('cli', `serve: --timeout-ms must be a positive integer, got "${timeoutText}"`));
-    }
-    return serveLocalGraph(
-      loadConfig(),
-      { host: (invocation.values.host as string | undefined) ?? '127.0.0.1', port, ...(timeout !== undefined ? { evaluationTimeoutMs: timeout } : {}) },
-      io,
-      waitForSignal(),
-    );
+    return serveLocalGraph(loadConfig(), readServeOptions(invocation.values), io, waitForSignal());
   },
 };

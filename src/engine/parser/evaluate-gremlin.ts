@@ -4,14 +4,15 @@
  * list of results, the traversal iterated to the end unless the text ends with a terminal method
  * that says otherwise (`next()`, `next(n)`, `hasNext()`, `iterate()`, `toSet()`...).
  */
-import { executeToDriver } from '../execute.js';
+import { DeadlineExceededError, kitMessage } from '../../errors.js';
+import { executeToDriver, type ExecuteOptions } from '../execute.js';
 import type { PropertyGraph } from '../property-graph.js';
 import { parseGremlinQueries, type ParsedGremlin, type TerminalMethod } from './gremlin-parser.js';
 
-export interface EvaluateGremlinOptions {
+export interface EvaluateGremlinOptions extends Pick<ExecuteOptions, 'timeSliceMs' | 'signal' | 'deadline' | 'maxSteps'> {
   /** Values of variables used in the text (Gremlin Server's `bindings`). */
   parameters?: Record<string, unknown>;
-  /** Abort after this many milliseconds with DeadlineExceededError. */
+  /** Abort after this many milliseconds with DeadlineExceededError; parsing counts too. */
   evaluationTimeoutMs?: number;
 }
 
@@ -21,18 +22,20 @@ export interface EvaluateGremlinOptions {
  * one's results, as Gremlin Server answers a script.
  */
 export async function evaluateGremlin(graph: PropertyGraph, text: string, options: EvaluateGremlinOptions = {}): Promise<unknown[]> {
+  const deadline = Math.min(options.deadline ?? Infinity, options.evaluationTimeoutMs !== undefined && options.evaluationTimeoutMs > 0 ? Date.now() + options.evaluationTimeoutMs : Infinity);
   const queries = parseGremlinQueries(text, options.parameters ?? {});
+  if (Date.now() > deadline) throw new DeadlineExceededError(kitMessage('engine', 'evaluation exceeded the timeout (while parsing the text)'));
   let results: unknown[] = [];
-  for (const query of queries) results = await runParsedQuery(graph, query, options);
+  for (const query of queries) results = await runParsedQuery(graph, query, { ...options, deadline });
   return results;
 }
 
-async function runParsedQuery(graph: PropertyGraph, { bytecode, terminal }: ParsedGremlin, options: EvaluateGremlinOptions): Promise<unknown[]> {
-  const traversers = (await executeToDriver(
-    graph,
-    bytecode as unknown as Parameters<typeof executeToDriver>[1],
-    options.evaluationTimeoutMs === undefined ? {} : { evaluationTimeoutMs: options.evaluationTimeoutMs },
-  )) as unknown as Array<{ object: unknown; bulk: number }>;
+async function runParsedQuery(graph: PropertyGraph, { bytecode, terminal }: ParsedGremlin, options: EvaluateGremlinOptions & { deadline: number }): Promise<unknown[]> {
+  const executeOptions: ExecuteOptions = { deadline: options.deadline };
+  if (options.timeSliceMs !== undefined) executeOptions.timeSliceMs = options.timeSliceMs;
+  if (options.signal !== undefined) executeOptions.signal = options.signal;
+  if (options.maxSteps !== undefined) executeOptions.maxSteps = options.maxSteps;
+  const traversers = (await executeToDriver(graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], executeOptions)) as unknown as Array<{ object: unknown; bulk: number }>;
   const results: unknown[] = [];
   for (const traverser of traversers) {
     for (let i = 0; i < Number(traverser.bulk); i++) results.push(traverser.object);

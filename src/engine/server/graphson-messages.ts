@@ -5,6 +5,7 @@
  * properties or paths — the server needs exactly those — so both directions are written here
  * against the documented type names, producing the driver's own structure and process classes.
  */
+import { randomUUID } from 'node:crypto';
 import gremlin from 'gremlin';
 import { createDriverStrategy } from '../parser/driver-internals.js';
 import type { GremlinRequest, GremlinResponse } from './gremlin-messages.js';
@@ -39,7 +40,9 @@ export function readGraphSonRequest(text: string, version: GraphSonVersion = 3):
   const json = JSON.parse(text) as { requestId: unknown; op: string; processor?: string; args?: Record<string, unknown> };
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(json.args ?? {})) args[key] = readGraphSon(value, version);
-  return { requestId: String(readGraphSon(json.requestId, version)), op: json.op, processor: json.processor ?? '', args };
+  // A request without an id gets a fresh one, as Gremlin Server's RequestMessage.Builder gives it.
+  const requestId = json.requestId === undefined || json.requestId === null ? randomUUID() : String(readGraphSon(json.requestId, version));
+  return { requestId, op: json.op, processor: json.processor ?? '', args };
 }
 
 /** Reads just the request id of a message that failed to parse, when the JSON allows. */
@@ -167,9 +170,22 @@ function readPredicate(text: boolean, value: { predicate: string; value: unknown
   return new Constructor(operator, argument as never);
 }
 
+/**
+ * Marks a bigint for `stringifyExact`: JSON.stringify cannot write one, and a JavaScript number
+ * would round a Long past 2^53. (The NUL character is escaped as \u0000 in JSON text, so a string
+ * value does not end up looking like the marker unless it starts with NUL and this very prefix.)
+ */
+const BIGINT_MARK = '\u0000bigint:';
+
+/** JSON text in which bigints are written as exact JSON numbers. */
+function stringifyExact(value: unknown): string {
+  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? BIGINT_MARK + item.toString() : item));
+  return text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1');
+}
+
 /** Writes a GraphSON response message (3.0 by default). */
 export function writeGraphSonResponse(response: GremlinResponse, version: GraphSonVersion = 3): string {
-  return JSON.stringify({
+  return stringifyExact({
     requestId: response.requestId ?? null,
     status: {
       code: response.status.code,
@@ -196,7 +212,7 @@ export function writeGraphSon(value: unknown, version: GraphSonVersion = 3): unk
       return { '@type': 'g:Double', '@value': value };
     case 'bigint':
       return value >= -(2n ** 63n) && value < 2n ** 63n
-        ? { '@type': 'g:Int64', '@value': Number(value) }
+        ? { '@type': 'g:Int64', '@value': value }
         : { '@type': 'gx:BigInteger', '@value': value.toString() };
     default:
       break;

@@ -9,11 +9,12 @@
  * as 597 (evaluation), 598 (timeout), 499/498 (bad request) or 500 with a message. The same port
  * answers Gremlin Server's HTTP endpoint (http-endpoint.ts). No authentication is asked for.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import gremlin from 'gremlin';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { executeToDriver } from '../execute.js';
+import { executeToDriver, type ExecuteOptions } from '../execute.js';
 import type { PropertyGraph } from '../property-graph.js';
 import { evaluateGremlin } from '../parser/evaluate-gremlin.js';
 import { peekGraphBinaryRequestId, readGraphBinaryRequest, writeGraphBinaryResponse } from './graphbinary-messages.js';
@@ -28,6 +29,16 @@ import {
   type GremlinResponse,
 } from './gremlin-messages.js';
 
+/**
+ * Default evaluation timeout: 120 s, Neptune's default `neptune_query_timeout`
+ * (https://docs.aws.amazon.com/neptune/latest/userguide/parameters.html); Gremlin Server's own
+ * `evaluationTimeout` defaults to 30 s.
+ */
+export const DEFAULT_EVALUATION_TIMEOUT_MS = 120_000;
+
+/** Default bound of a traversal's size, child traversals included: a query, not a program. */
+export const DEFAULT_MAX_TRAVERSAL_STEPS = 10_000;
+
 export interface GremlinServerOptions {
   /** The graph every request reads and writes. */
   graph: PropertyGraph;
@@ -35,10 +46,22 @@ export interface GremlinServerOptions {
   host?: string;
   /** Port; 0 (the default) picks a free one, see the returned `port`. */
   port?: number;
-  /** Default evaluation timeout of a request in milliseconds (a request's `evaluationTimeout` overrides it). */
+  /**
+   * Evaluation timeout of a request in milliseconds, parsing and compiling included (default
+   * DEFAULT_EVALUATION_TIMEOUT_MS; 0: none). A request's `evaluationTimeout` overrides it.
+   */
   evaluationTimeoutMs?: number;
   /** Results per response message (Gremlin Server's `resultIterationBatchSize`, default 64). */
   batchSize?: number;
+  /** Refuse traversals of more steps than this (default DEFAULT_MAX_TRAVERSAL_STEPS; 0: no limit). */
+  maxTraversalSteps?: number;
+  /** Largest HTTP request body in bytes (default 1 MiB); a larger one is answered 413. */
+  maxBodyBytes?: number;
+  /**
+   * Time slice of an evaluation in milliseconds (default 4): a traversal gives way to other
+   * requests after each slice, so one long query never holds up the rest.
+   */
+  timeSliceMs?: number;
 }
 
 export interface GremlinServerHandle {
@@ -47,8 +70,26 @@ export interface GremlinServerHandle {
   /** `http://host:port/gremlin`: Gremlin Server's HTTP endpoint (POST `{"gremlin": "..."}`). */
   httpUrl: string;
   port: number;
-  /** Closes every connection and stops listening. */
+  /** Number of evaluations running now. */
+  readonly running: number;
+  /** Stops every running evaluation, closes every connection and stops listening. */
   close(): Promise<void>;
+}
+
+/**
+ * The server's request handling without a listening socket of its own, so that another
+ * `http.Server` (one adding routes, or an authorization check before the upgrade) can hand
+ * requests and WebSocket upgrades to it.
+ */
+export interface GremlinRequestHandlers {
+  /** Answers a plain HTTP request (Gremlin Server's HTTP endpoint). */
+  handleRequest(request: IncomingMessage, response: ServerResponse): void;
+  /** Takes over a WebSocket upgrade request (an http.Server `upgrade` event). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Number of evaluations running now. */
+  readonly running: number;
+  /** Stops every running evaluation and closes every WebSocket connection. */
+  close(): void;
 }
 
 interface Codec {
@@ -77,52 +118,115 @@ CODECS[GRAPHSON2_MIME_TYPE] = {
 // Gremlin Server accepts the untyped GraphSON mime type as GraphSON 3 too.
 CODECS['application/json'] = CODECS[GRAPHSON3_MIME_TYPE]!;
 
+/** The step limit the options ask for (undefined: none). */
+export function maxSteps(options: Pick<GremlinServerOptions, 'maxTraversalSteps'>): number | undefined {
+  const limit = options.maxTraversalSteps ?? DEFAULT_MAX_TRAVERSAL_STEPS;
+  return limit > 0 ? limit : undefined;
+}
+
+/** What a request's evaluation needs besides the request. */
+interface RequestContext {
+  options: GremlinServerOptions;
+  /** When the request arrived (the timeout counts from there). */
+  arrived: number;
+  signal: AbortSignal;
+}
+
+/** Creates the HTTP and WebSocket handlers of a Gremlin server over `options.graph`. */
+export function createGremlinRequestHandlers(options: GremlinServerOptions): GremlinRequestHandlers {
+  const evaluations = new Set<AbortController>();
+  const track = (controller: AbortController): (() => void) => {
+    evaluations.add(controller);
+    return () => evaluations.delete(controller);
+  };
+  const timeout = options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS;
+  const sockets = new WebSocketServer({ noServer: true });
+  sockets.on('error', () => undefined);
+  sockets.on('connection', (socket) => {
+    // Requests on one connection run side by side, each answered under its own request id, as
+    // Gremlin Server answers a sessionless connection: a quick query is not held up by a long one.
+    const mine = new Set<AbortController>();
+    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      const controller = new AbortController();
+      mine.add(controller);
+      const untrack = track(controller);
+      handleFrame(socket, frame, { options, arrived: Date.now(), signal: controller.signal })
+        .catch(() => undefined)
+        .finally(() => {
+          mine.delete(controller);
+          untrack();
+        });
+    });
+    // A client that goes away stops its evaluations.
+    socket.on('close', () => {
+      for (const controller of mine) controller.abort(new Error('the client disconnected'));
+    });
+    // A broken client must never bring the server down.
+    socket.on('error', () => socket.terminate());
+  });
+  return {
+    handleRequest(request, response) {
+      handleHttpRequest(request, response, {
+        graph: options.graph,
+        evaluationTimeoutMs: timeout,
+        track,
+        ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+        ...(options.timeSliceMs !== undefined ? { timeSliceMs: options.timeSliceMs } : {}),
+        ...(maxSteps(options) !== undefined ? { maxSteps: maxSteps(options)! } : {}),
+      }).catch(() => {
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+    },
+    handleUpgrade(request, socket, head) {
+      socket.on('error', () => socket.destroy());
+      sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws, request));
+    },
+    get running() {
+      return evaluations.size;
+    },
+    close() {
+      for (const controller of evaluations) controller.abort(new Error('the server is stopping'));
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+    },
+  };
+}
+
 /** Starts the endpoint; resolves once it listens. */
 export async function startGremlinServer(options: GremlinServerOptions): Promise<GremlinServerHandle> {
   const host = options.host ?? '127.0.0.1';
+  const handlers = createGremlinRequestHandlers(options);
   // One port for both protocols, as Gremlin Server: WebSocket upgrades, and plain HTTP requests.
-  const httpServer = createServer((request, response) => {
-    handleHttpRequest(request, response, options.graph, options.evaluationTimeoutMs).catch(() => {
-      if (!response.headersSent) response.writeHead(500);
-      response.end();
-    });
-  });
+  const httpServer = createServer(handlers.handleRequest);
+  httpServer.on('upgrade', handlers.handleUpgrade);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('listening', resolve);
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, host);
   });
-  // Attached once listening: the WebSocket server re-emits the HTTP server's errors as its own,
-  // and a failed listen (port in use) must reject above rather than throw from an emitter.
-  const server = new WebSocketServer({ server: httpServer });
-  server.on('error', () => undefined);
-  server.on('connection', (socket) => {
-    let queue: Promise<void> = Promise.resolve();
-    socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      // Requests on one connection are answered in order, each after the previous one finished.
-      queue = queue.then(() => handleFrame(socket, frame, options)).catch(() => undefined);
-    });
-    // A broken client must never bring the server down.
-    socket.on('error', () => socket.terminate());
-  });
+  httpServer.on('error', () => undefined);
   const port = (httpServer.address() as AddressInfo).port;
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url: `ws://${authority}/gremlin`,
     httpUrl: `http://${authority}/gremlin`,
     port,
+    get running() {
+      return handlers.running;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const client of server.clients) client.terminate();
-        server.close();
+        handlers.close();
         httpServer.closeAllConnections();
         httpServer.close((error) => (error ? reject(error) : resolve()));
       }),
   };
 }
 
-async function handleFrame(socket: WebSocket, frame: Buffer, options: GremlinServerOptions): Promise<void> {
+async function handleFrame(socket: WebSocket, frame: Buffer, context: RequestContext): Promise<void> {
+  const { options } = context;
   const mimeLength = frame[0] ?? 0;
   const mimeType = frame.subarray(1, 1 + mimeLength).toString('utf8');
   const codec = CODECS[mimeType];
@@ -148,7 +252,7 @@ async function handleFrame(socket: WebSocket, frame: Buffer, options: GremlinSer
   }
   const respond = (response: Omit<GremlinResponse, 'requestId'>): void => send(socket, codec, { requestId: request.requestId, ...response });
   try {
-    const results = await runRequest(request, options);
+    const results = await runRequest(request, context);
     if (results === undefined) return;
     const batchSize = Math.max(1, Number(request.args.batchSize ?? options.batchSize ?? 64));
     if (results.length === 0) {
@@ -167,33 +271,44 @@ async function handleFrame(socket: WebSocket, frame: Buffer, options: GremlinSer
   }
 }
 
+/** The ops each of Gremlin Server's default processors answers (the standard processor is ''). */
+const PROCESSOR_OPS: Record<string, readonly string[]> = { '': ['eval'], traversal: ['bytecode'] };
+
 /** Runs one request; resolves to the result list (undefined when nothing is to be answered). */
-async function runRequest(request: GremlinRequest, options: GremlinServerOptions): Promise<unknown[] | undefined> {
-  const timeout = request.args.evaluationTimeout ?? request.args.scriptEvaluationTimeout ?? options.evaluationTimeoutMs;
-  const evaluationOptions = timeout === undefined ? {} : { evaluationTimeoutMs: Number(timeout) };
-  switch (request.op) {
-    case 'bytecode': {
-      const bytecode = request.args.gremlin;
-      if (!(bytecode instanceof gremlin.process.Bytecode)) {
-        throw new RequestError(StatusCode.invalidRequestArguments, 'the bytecode op needs a gremlin argument of type Bytecode');
-      }
-      // `g.with('evaluationTimeout', ms)` travels as an OptionsStrategy; Gremlin Server honours it.
-      const requested = readOptionsTimeout(bytecode);
-      const bytecodeOptions = requested === undefined ? evaluationOptions : { evaluationTimeoutMs: requested };
-      // Bytecode requests are answered with traversers (object and bulk), as Gremlin Server does.
-      return executeToDriver(options.graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], bytecodeOptions);
-    }
-    case 'eval': {
-      const script = request.args.gremlin;
-      if (typeof script !== 'string') throw new RequestError(StatusCode.invalidRequestArguments, 'the eval op needs a gremlin argument of type String');
-      return evaluateGremlin(options.graph, script, { ...evaluationOptions, parameters: readBindings(request.args.bindings) });
-    }
-    case 'close':
-    case 'authentication':
-      return [];
-    default:
-      throw new RequestError(StatusCode.invalidRequestArguments, `unsupported op "${request.op}" (supported: bytecode, eval)`);
+async function runRequest(request: GremlinRequest, context: RequestContext): Promise<unknown[] | undefined> {
+  const { options } = context;
+  if (request.op === 'close' || request.op === 'authentication') return [];
+  const ops = PROCESSOR_OPS[request.processor];
+  // As Gremlin Server's OpSelectorHandler: an unknown processor, or an op its processor does not
+  // know, is refused before anything runs.
+  if (!ops) {
+    const hint = request.processor === 'session' ? ' (sessions are not supported: send sessionless requests)' : '';
+    throw new RequestError(StatusCode.invalidRequestArguments, `Invalid OpProcessor requested [${request.processor}]${hint}`);
   }
+  if (!ops.includes(request.op)) {
+    throw new RequestError(StatusCode.invalidRequestArguments, `Message with op code [${request.op}] is not recognized by processor [${request.processor}] (supported: eval with processor '', bytecode with processor 'traversal')`);
+  }
+  const requested = request.args.evaluationTimeout ?? request.args.scriptEvaluationTimeout;
+  const timeout = requested !== undefined ? Number(requested) : (options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS);
+  const evaluationOptions = (timeoutMs: number): ExecuteOptions => ({
+    signal: context.signal,
+    timeSliceMs: options.timeSliceMs ?? 4,
+    ...(maxSteps(options) !== undefined ? { maxSteps: maxSteps(options)! } : {}),
+    ...(timeoutMs > 0 ? { deadline: context.arrived + timeoutMs } : {}),
+  });
+  if (request.op === 'bytecode') {
+    const bytecode = request.args.gremlin;
+    if (!(bytecode instanceof gremlin.process.Bytecode)) {
+      throw new RequestError(StatusCode.invalidRequestArguments, 'the bytecode op needs a gremlin argument of type Bytecode');
+    }
+    // `g.with('evaluationTimeout', ms)` travels as an OptionsStrategy; Gremlin Server honours it.
+    const strategyTimeout = readOptionsTimeout(bytecode);
+    // Bytecode requests are answered with traversers (object and bulk), as Gremlin Server does.
+    return executeToDriver(options.graph, bytecode as unknown as Parameters<typeof executeToDriver>[1], evaluationOptions(strategyTimeout ?? timeout));
+  }
+  const script = request.args.gremlin;
+  if (typeof script !== 'string') throw new RequestError(StatusCode.invalidRequestArguments, 'the eval op needs a gremlin argument of type String');
+  return evaluateGremlin(options.graph, script, { ...evaluationOptions(timeout), parameters: readBindings(request.args.bindings) });
 }
 
 /** The evaluation timeout an OptionsStrategy in the bytecode's source instructions asks for. */
