@@ -9,7 +9,7 @@
  * as 597 (evaluation), 598 (timeout), 499/498 (bad request) or 500 with a message. The same port
  * answers Gremlin Server's HTTP endpoint (http-endpoint.ts). No authentication is asked for.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import gremlin from 'gremlin';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -39,6 +39,19 @@ export interface GremlinServerOptions {
   evaluationTimeoutMs?: number;
   /** Results per response message (Gremlin Server's `resultIterationBatchSize`, default 64). */
   batchSize?: number;
+  /**
+   * Sees every HTTP request first (e.g. another API on the same port, or an authorization check):
+   * resolves to the request the Gremlin HTTP endpoint should answer (the same one, or a replay of
+   * a body it has read), or to undefined when it answered the request itself.
+   */
+  beforeHttpRequest?: (request: IncomingMessage, response: ServerResponse) => Promise<IncomingMessage | undefined>;
+  /**
+   * Decides whether a WebSocket upgrade may proceed: undefined to accept it, or the HTTP answer
+   * to refuse it with.
+   */
+  authorizeUpgrade?: (request: IncomingMessage) => Promise<{ status: number; headers?: Record<string, string>; body: string } | undefined>;
+  /** Largest WebSocket message accepted, in bytes (ws's default: 100 MiB); larger ones close the connection (1009). */
+  maxFrameBytes?: number;
 }
 
 export interface GremlinServerHandle {
@@ -82,7 +95,11 @@ export async function startGremlinServer(options: GremlinServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   // One port for both protocols, as Gremlin Server: WebSocket upgrades, and plain HTTP requests.
   const httpServer = createServer((request, response) => {
-    handleHttpRequest(request, response, options.graph, options.evaluationTimeoutMs).catch(() => {
+    const answer = async (): Promise<void> => {
+      const forGremlin = options.beforeHttpRequest ? await options.beforeHttpRequest(request, response) : request;
+      if (forGremlin) await handleHttpRequest(forGremlin, response, options.graph, options.evaluationTimeoutMs);
+    };
+    answer().catch(() => {
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -94,7 +111,21 @@ export async function startGremlinServer(options: GremlinServerOptions): Promise
   });
   // Attached once listening: the WebSocket server re-emits the HTTP server's errors as its own,
   // and a failed listen (port in use) must reject above rather than throw from an emitter.
-  const server = new WebSocketServer({ server: httpServer });
+  const { authorizeUpgrade } = options;
+  const server = new WebSocketServer({
+    server: httpServer,
+    ...(options.maxFrameBytes !== undefined ? { maxPayload: options.maxFrameBytes } : {}),
+    ...(authorizeUpgrade
+      ? {
+          verifyClient: (info: { req: IncomingMessage }, accept: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void) => {
+            authorizeUpgrade(info.req).then(
+              (refusal) => (refusal ? accept(false, refusal.status, refusal.body, refusal.headers) : accept(true)),
+              () => accept(false, 500, 'authorization check failed'),
+            );
+          },
+        }
+      : {}),
+  });
   server.on('error', () => undefined);
   server.on('connection', (socket) => {
     let queue: Promise<void> = Promise.resolve();
