@@ -144,16 +144,16 @@ function neutral(input: unknown): unknown {
   const { Vertex, Edge, VertexProperty, Property, Path } = gremlin.structure;
   // The driver's type declarations leave out the elements' fields.
   const value = input as any;
-  if (value instanceof Vertex) return { vertex: neutral(value.id), label: value.label };
-  if (value instanceof Edge) return { edge: neutral(value.id), label: value.label, out: neutral(value.outV.id), in: neutral(value.inV.id) };
-  if (value instanceof VertexProperty) return { vertexProperty: value.label, value: neutral(value.value) };
-  if (value instanceof Property) return { property: value.key, value: neutral(value.value) };
-  if (value instanceof Path) return { path: value.objects.map(neutral) };
+  if (input instanceof Vertex) return { vertex: neutral(value.id), label: value.label };
+  if (input instanceof Edge) return { edge: neutral(value.id), label: value.label, out: neutral(value.outV.id), in: neutral(value.inV.id) };
+  if (input instanceof VertexProperty) return { vertexProperty: value.label, value: neutral(value.value) };
+  if (input instanceof Property) return { property: value.key, value: neutral(value.value) };
+  if (input instanceof Path) return { path: value.objects.map(neutral) };
   if (value instanceof Map) return { map: [...value.entries()].map(([k, v]) => [neutral(k), neutral(v)]) };
   if (value instanceof Set) return { set: [...value].map(neutral).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)) };
   if (Array.isArray(value)) return value.map(neutral);
   if (value instanceof Date) return { date: value.getTime() };
-  if (value instanceof gremlin.process.EnumValue) return `${value.typeName}.${value.elementName}`;
+  if (input instanceof gremlin.process.EnumValue) return `${value.typeName}.${value.elementName}`;
   if (typeof value === 'bigint') return Number(value);
   return value;
 }
