@@ -62,6 +62,19 @@ export interface GremlinServerOptions {
    * requests after each slice, so one long query never holds up the rest.
    */
   timeSliceMs?: number;
+  /**
+   * Sees every HTTP request first (e.g. another API on the same port, or an authorization check):
+   * resolves to the request the Gremlin HTTP endpoint should answer (the same one, or a replay of
+   * a body it has read), or to undefined when it answered the request itself.
+   */
+  beforeHttpRequest?: (request: IncomingMessage, response: ServerResponse) => Promise<IncomingMessage | undefined>;
+  /**
+   * Decides whether a WebSocket upgrade may proceed: undefined to accept it, or the HTTP answer
+   * to refuse it with.
+   */
+  authorizeUpgrade?: (request: IncomingMessage) => Promise<{ status: number; headers?: Record<string, string>; body: string } | undefined>;
+  /** Largest WebSocket message accepted, in bytes (ws's default: 100 MiB); larger ones close the connection (1009). */
+  maxFrameBytes?: number;
 }
 
 export interface GremlinServerHandle {
@@ -140,7 +153,22 @@ export function createGremlinRequestHandlers(options: GremlinServerOptions): Gre
     return () => evaluations.delete(controller);
   };
   const timeout = options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS;
-  const sockets = new WebSocketServer({ noServer: true });
+  const { authorizeUpgrade } = options;
+  const sockets = new WebSocketServer({
+    noServer: true,
+    ...(options.maxFrameBytes !== undefined ? { maxPayload: options.maxFrameBytes } : {}),
+    // ws consults verifyClient in handleUpgrade too, so a refused upgrade gets the HTTP answer.
+    ...(authorizeUpgrade
+      ? {
+          verifyClient: (info: { req: IncomingMessage }, accept: (ok: boolean, status?: number, message?: string, headers?: Record<string, string>) => void) => {
+            authorizeUpgrade(info.req).then(
+              (refusal) => (refusal ? accept(false, refusal.status, refusal.body, refusal.headers) : accept(true)),
+              () => accept(false, 500, 'authorization check failed'),
+            );
+          },
+        }
+      : {}),
+  });
   sockets.on('error', () => undefined);
   sockets.on('connection', (socket) => {
     // Requests on one connection run side by side, each answered under its own request id, as
@@ -165,16 +193,22 @@ export function createGremlinRequestHandlers(options: GremlinServerOptions): Gre
     // A broken client must never bring the server down.
     socket.on('error', () => socket.terminate());
   });
+  const answerGremlin = (request: IncomingMessage, response: ServerResponse): Promise<void> =>
+    handleHttpRequest(request, response, {
+      graph: options.graph,
+      evaluationTimeoutMs: timeout,
+      track,
+      ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+      ...(options.timeSliceMs !== undefined ? { timeSliceMs: options.timeSliceMs } : {}),
+      ...(maxSteps(options) !== undefined ? { maxSteps: maxSteps(options)! } : {}),
+    });
   return {
     handleRequest(request, response) {
-      handleHttpRequest(request, response, {
-        graph: options.graph,
-        evaluationTimeoutMs: timeout,
-        track,
-        ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
-        ...(options.timeSliceMs !== undefined ? { timeSliceMs: options.timeSliceMs } : {}),
-        ...(maxSteps(options) !== undefined ? { maxSteps: maxSteps(options)! } : {}),
-      }).catch(() => {
+      const answer = async (): Promise<void> => {
+        const forGremlin = options.beforeHttpRequest ? await options.beforeHttpRequest(request, response) : request;
+        if (forGremlin) await answerGremlin(forGremlin, response);
+      };
+      answer().catch(() => {
         if (!response.headersSent) response.writeHead(500);
         response.end();
       });
