@@ -119,7 +119,7 @@ describe('local HTTP server', () => {
     expect(await Promise.all(posts)).toEqual(Array(50).fill(200));
     const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(new LocalConnection(graph));
     const { countDuplicates } = await import('../src/queries/index.js');
-    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 0 });
+    expect(await countDuplicates(g)).toEqual({ vertices: 0, edges: 0, singleValued: { hasPhone: 0, hasLoyaltyLevel: 0, hasPostCodeAddress: 0, hasCityAddress: 0 } });
     // 7 sessions, 7 cookies, 1 IP, 4 devices, 3 users.
     expect(graph.vertexCount).toBe(22);
   });

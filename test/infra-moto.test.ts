@@ -146,7 +146,7 @@ describe.skipIf(Boolean(motoMissing) && !required)('the aws path against moto an
     expect((await s3.send(new GetBucketPolicyCommand({ Bucket: BUCKET }))).Policy).toContain('aws:SecureTransport');
     // moto applies the policy's Deny without its TLS condition and refuses the PutObject (S3 would
     // take it over HTTPS); without the policy, the next upload, finding the bucket, goes through.
-    expect(refused?.message).toMatch(/upload s3:\/\/idgraph-kit-moto-test\/datasets\/sources\/initial\/.* failed/);
+    expect(refused?.message).toMatch(/upload .* to s3:\/\/idgraph-kit-moto-test\/datasets\/sources\/initial\/.* failed/);
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: BUCKET }));
     const kit = await awsKit();
     try {

@@ -37,6 +37,8 @@ function runCheckov(files: string[]): { reports: CheckovReport[]; stderr: string
   const result = spawnSync(CHECKOV, [...files.flatMap((file) => ['-f', file]), '--framework', 'cloudformation', '--skip-download', '--output', 'json'], {
     encoding: 'utf8',
     timeout: 180_000,
+    // checkov's JSON report of every template passes spawnSync's 1 MiB default.
+    maxBuffer: 256 * 1024 * 1024,
     cwd: ROOT,
     env: { ...process.env, BC_SKIP_MAPPING: 'TRUE', PYTHONWARNINGS: 'ignore' },
   });

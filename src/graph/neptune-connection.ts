@@ -15,12 +15,14 @@
  * socket with the options. No other code can run in that stretch: the process's `WebSocket`
  * (used by tslab, undici's fetch users, the AWS SDK ...) is never seen changed.
  */
-import { createRequire } from 'node:module';
 import gremlin from 'gremlin';
 import WebSocket from 'ws';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { InvalidInputError, KitError, kitMessage } from '../errors.js';
 import { signNeptuneRequest } from './neptune-sigv4.js';
+// A static import (not createRequire), so that bundlers such as esbuild (the Lambda bundle) follow it.
+// @ts-expect-error the driver ships no type declarations for its utils module
+import gremlinUtils from 'gremlin/lib/utils.js';
 
 export interface NeptuneConnectionOptions {
   /** `wss://<host>:<port>/gremlin` (tests use `ws://127.0.0.1:<port>/gremlin`). */
@@ -61,7 +63,7 @@ interface DriverConnectionInternals {
 }
 
 /** The driver's own User-Agent (`<package> Gremlin-Javascript.3.7.3 v22.x linux.<release> x64`). */
-const driverUtils = createRequire(import.meta.url)('gremlin/lib/utils.js') as {
+const driverUtils = gremlinUtils as {
   getUserAgent(): Promise<string | undefined>;
 };
 

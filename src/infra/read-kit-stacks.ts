@@ -34,9 +34,11 @@ export function isStackReady(status: string): boolean {
 export async function readKitStacks(client: CloudFormationClient, stackPrefix: string): Promise<KitStacksState> {
   const stacks: KitStackState[] = [];
   const outputs: Record<string, string> = {};
-  for (const { name } of KIT_STACKS) {
+  for (const { name, optional } of KIT_STACKS) {
     const stackName = getStackName(stackPrefix, name);
     const stack = await describeStack(client, stackName);
+    // An optional stack (identity-api) counts only where it was deployed.
+    if (optional && !stack) continue;
     const stackOutputs = readStackOutputs(stack);
     stacks.push({ name, stackName, status: stack?.StackStatus ?? 'MISSING', outputs: stackOutputs });
     Object.assign(outputs, stackOutputs);
