@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import gremlin from 'gremlin';
+import { createNeptuneRemoteConnection } from '../src/graph/neptune-connection.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalConnection, PropertyGraph } from '../src/engine/index.js';
 import {
@@ -59,7 +60,8 @@ describe('Lambda handler (API Gateway HTTP API payload 2.0)', () => {
 
   it('answers 503 with the request id when Neptune cannot be reached', async () => {
     const port = await closedPort();
-    const remote = new gremlin.driver.DriverRemoteConnection(`ws://127.0.0.1:${port}/gremlin`, { connectOnStartup: false });
+    // The connection the Lambda functions use (the `ws` socket on every Node.js version).
+    const remote = createNeptuneRemoteConnection({ url: `ws://127.0.0.1:${port}/gremlin`, host: '127.0.0.1', port, region: 'us-east-1', iamAuth: false });
     const g = gremlin.process.AnonymousTraversalSource.traversal().withRemote(remote);
     const logs: Record<string, unknown>[] = [];
     const handler = createLambdaHandler(async () => ({ writer: g, reader: g, precision: DEFAULT_RULE_PRECISION, log: (e) => logs.push(e) }));
