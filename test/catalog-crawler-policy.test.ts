@@ -16,6 +16,7 @@ import { defaultConfig } from '../src/config/kit-config.js';
 import { readTemplate } from '../src/infra/index.js';
 import { createObjectStore, sourceKey } from '../src/lake/index.js';
 import { FIXTURE_FILES, TABLE_PREFIX } from './support/catalog-suite.js';
+import { captureError } from './support/capture-error.js';
 
 const work = mkdtempSync(join(tmpdir(), 'idgraph-crawler-policy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -149,12 +150,3 @@ describe('local catalog: crawl → fix → crawl keeps the fix, initial and incr
     }
   });
 });
-
-function captureError(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}

@@ -7,7 +7,6 @@
  * what fail there when the kit lets the driver pick its socket.
  */
 import gremlin from 'gremlin';
-import { createHash, createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -17,30 +16,12 @@ import { PropertyGraph } from '../src/engine/property-graph.js';
 import { startGremlinServer, type GremlinServerHandle } from '../src/engine/server/index.js';
 import { connectGraph } from '../src/graph/connect-graph.js';
 import { createNeptuneRemoteConnection } from '../src/graph/neptune-connection.js';
+import { expectedGremlinAuthorization, TEST_SIGV4_CREDENTIALS } from './support/expected-sigv4.js';
 
 const { traversal } = gremlin.process;
 const driverUtils = createRequire(import.meta.url)('gremlin/lib/utils.js') as { getUserAgent(): Promise<string> };
 const region = 'us-east-1';
-const credentials = {
-  accessKeyId: 'AKIDEXAMPLE',
-  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
-  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN',
-};
-
-/** SigV4 of a `GET /gremlin` for neptune-db (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). */
-function expectedAuthorization(host: string, amzDate: string, token: string | undefined): string {
-  const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-  const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
-  const day = amzDate.slice(0, 8);
-  const headerLines = [`host:${host}`, `x-amz-date:${amzDate}`, ...(token ? [`x-amz-security-token:${token}`] : [])];
-  const signedHeaders = headerLines.map((l) => l.slice(0, l.indexOf(':'))).join(';');
-  const canonical = ['GET', '/gremlin', '', ...headerLines, '', signedHeaders, sha('')].join('\n');
-  const scope = `${day}/${region}/neptune-db/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), 'neptune-db'), 'aws4_request');
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
-  return `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-}
+const credentials = TEST_SIGV4_CREDENTIALS;
 
 function parseAmzDate(amzDate: string): number {
   const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(amzDate);
@@ -81,7 +62,7 @@ async function startIamGate(target: GremlinServerHandle, now: number): Promise<I
     const date = String(req.headers['x-amz-date'] ?? '');
     const token = req.headers['x-amz-security-token'] as string | undefined;
     const valid =
-      req.headers.authorization === expectedAuthorization(String(req.headers.host), date, token) &&
+      req.headers.authorization === expectedGremlinAuthorization(String(req.headers.host), date, region, token) &&
       token === credentials.sessionToken &&
       Math.abs(parseAmzDate(date) - gate.now) <= 5 * 60_000;
     if (!valid) {

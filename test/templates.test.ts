@@ -19,6 +19,7 @@ import {
   type ResourceSpec,
 } from '../src/infra/index.js';
 import { GLUE_MODEL_KEY, GLUE_SCRIPT_KEY } from '../src/etl/glue-job-spec.js';
+import { captureError } from './support/capture-error.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'templates');
 const fixture = (name: string) => readTemplate(join(FIXTURES, name));
@@ -265,14 +266,6 @@ describe('security rules', () => {
   });
 });
 
-function captureError(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('the notebook role covers the calls the kit makes', () => {
   // Neptune data API operations and the IAM actions they need:

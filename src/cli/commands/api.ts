@@ -12,6 +12,7 @@ import { startIdentityApiServer } from '../../identity-api/local-server.js';
 import { DEFAULT_RULE_PRECISION, measureRulePrecision, readRulePrecisionFile, RULE_PRECISION_FILE, writeRulePrecisionFile, type RulePrecision } from '../../identity-api/rule-precision.js';
 import type { GraphSource } from '../../queries/graph-source.js';
 import type { CliCommand, CliIo } from '../cli-command.js';
+import { waitForStopSignal } from '../wait-for-stop-signal.js';
 
 export interface ApiServeOptions {
   host: string;
@@ -77,18 +78,6 @@ export async function serveIdentityApi(config: KitConfig, options: ApiServeOptio
   }
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 export const apiCommand: CliCommand = {
   name: 'api',
   summary: 'serve the identity APIs (/store-visit, /map-user, /customer-view) over HTTP',
@@ -118,6 +107,6 @@ defaults.
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidInputError(kitMessage('cli', `api: --port must be an integer from 0 to 65535, got "${portText}"`));
     const log = (invocation.values.log as string | undefined) ?? 'all';
     if (log !== 'all' && log !== 'errors') throw new InvalidInputError(kitMessage('cli', `api: --log must be all or errors, got "${log}"`));
-    return serveIdentityApi(loadConfig(), { host: (invocation.values.host as string | undefined) ?? '127.0.0.1', port, log }, io, waitForSignal());
+    return serveIdentityApi(loadConfig(), { host: (invocation.values.host as string | undefined) ?? '127.0.0.1', port, log }, io, waitForStopSignal());
   },
 };

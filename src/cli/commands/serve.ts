@@ -9,6 +9,7 @@ import { openLocalGraph } from '../../graph/local-graph-store.js';
 import { startLocalS3Server } from '../../lake/local-s3-server.js';
 import { startNeptuneEndpoint } from '../../neptune-endpoint/index.js';
 import type { CliCommand, CliIo } from '../cli-command.js';
+import { waitForStopSignal } from '../wait-for-stop-signal.js';
 
 /** Options of `idgraph serve`. */
 export interface ServeOptions {
@@ -91,18 +92,6 @@ async function resolveIamCredentials(): Promise<{ accessKeyId: string; secretAcc
   }
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 /** Reads an integer option within bounds; undefined when the flag is absent. */
 function parseInteger(text: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
@@ -171,6 +160,6 @@ nothing: the changes made since the server started are lost, the last saved grap
   options: { port: { type: 'string' }, host: { type: 'string' }, 'timeout-ms': { type: 'string' }, 'max-body-bytes': { type: 'string' }, 'max-traversal-steps': { type: 'string' }, 'iam-auth': { type: 'boolean' }, 's3-endpoint': { type: 'string' } },
   async run(invocation, io) {
     const config = loadConfig();
-    return serveLocalGraph(config, { ...readServeOptions(invocation.values), region: config.region }, io, waitForSignal());
+    return serveLocalGraph(config, { ...readServeOptions(invocation.values), region: config.region }, io, waitForStopSignal());
   },
 };
